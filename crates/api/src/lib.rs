@@ -1,0 +1,540 @@
+//! Kefu wire contract: the serde types and limits shared by the widget and the server.
+//!
+//! This crate is the only contract between the two sides. Both validate with the same
+//! functions ([`NewEscalation::validate`], [`Contact::parse`]) so that the widget can show a
+//! clear error before sending and the server enforces exactly the same rules.
+//!
+//! Design decisions:
+//! - JSON field names are `snake_case`; enums travel as lower-case strings.
+//! - Optional request fields default when absent, so the widget may omit them
+//!   (`serde-wasm-bindgen` turns `None` into `undefined`, which `JSON.stringify` drops).
+//! - No IO and no dependencies beyond `serde`: the crate compiles into the wasm widget.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Path prefix of every API route.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Header carrying the client's idempotency key on `POST /api/v1/escalations`.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// Size limits, enforced by the server and checked by the widget before sending.
+pub mod limits {
+    /// Largest request body the server reads, in bytes.
+    pub const MAX_BODY_BYTES: usize = 256 * 1024;
+    /// Longest shopper message, in characters.
+    pub const MAX_MESSAGE_CHARS: usize = 2_000;
+    /// Longest escalation summary, in characters.
+    pub const MAX_SUMMARY_CHARS: usize = 4_000;
+    /// Most transcript lines in one escalation.
+    pub const MAX_TRANSCRIPT_LINES: usize = 200;
+    /// Longest transcript line, in characters.
+    pub const MAX_LINE_CHARS: usize = 2_000;
+    /// Longest session id, page URL or topic, in characters.
+    pub const MAX_SHORT_CHARS: usize = 2_048;
+    /// Idempotency keys are 8 to this many characters of `[A-Za-z0-9_-]`.
+    pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 128;
+}
+
+/// A UI and content language the product speaks.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub enum Locale {
+    /// Simplified Chinese (mainland China).
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    /// Traditional Chinese (Taiwan, Hong Kong, Macau).
+    #[serde(rename = "zh-TW")]
+    ZhTw,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Locale {
+    /// Every locale, in the order a language switch shows them.
+    pub const ALL: [Locale; 3] = [Locale::ZhCn, Locale::ZhTw, Locale::En];
+
+    /// Picks the locale for a BCP 47 tag such as `zh-Hant-HK`, `zh_TW`, `en-GB` or `zh`.
+    ///
+    /// Returns `None` for languages the product does not speak.
+    ///
+    /// ```
+    /// use kefu_api::Locale;
+    /// assert_eq!(Locale::from_tag("zh-Hant-HK"), Some(Locale::ZhTw));
+    /// assert_eq!(Locale::from_tag("ZH"), Some(Locale::ZhCn));
+    /// assert_eq!(Locale::from_tag("en-GB"), Some(Locale::En));
+    /// assert_eq!(Locale::from_tag("fr"), None);
+    /// ```
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let mut parts = tag.split('-');
+        match parts.next()? {
+            "zh" => {
+                let traditional = parts.any(|p| matches!(p, "hant" | "tw" | "hk" | "mo"));
+                Some(if traditional {
+                    Locale::ZhTw
+                } else {
+                    Locale::ZhCn
+                })
+            }
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The canonical tag, as sent on the wire and set on `lang` attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::ZhTw => "zh-TW",
+            Locale::En => "en",
+        }
+    }
+}
+
+impl fmt::Display for Locale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why the shopper was handed to a person.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationReason {
+    /// The shopper pressed the "talk to a human" button.
+    #[default]
+    Button,
+    /// The shopper typed a request for a person ("转人工", "agent").
+    Keyword,
+    /// The matcher was not sure twice in a row.
+    LowConfidence,
+    /// The shopper asked the same question again.
+    Repeat,
+    /// The shopper's wording was angry.
+    Anger,
+}
+
+impl EscalationReason {
+    /// The wire name, also used as the database value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscalationReason::Button => "button",
+            EscalationReason::Keyword => "keyword",
+            EscalationReason::LowConfidence => "low_confidence",
+            EscalationReason::Repeat => "repeat",
+            EscalationReason::Anger => "anger",
+        }
+    }
+}
+
+/// Who said a transcript line.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum Speaker {
+    /// The person using the widget.
+    Shopper,
+    /// The widget's automatic answers.
+    Bot,
+    /// A human agent.
+    Agent,
+}
+
+/// One line of the conversation.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct TranscriptLine {
+    /// Who said it.
+    pub from: Speaker,
+    /// What was said, as plain text.
+    pub text: String,
+}
+
+/// How the shop can reach the shopper; both parts are optional.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug, Default)]
+pub struct Contact {
+    /// An e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// A phone number: digits with optional `+`, spaces, dashes and brackets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl Contact {
+    /// Reads the widget's single contact field: empty, an e-mail address, or a phone number.
+    ///
+    /// ```
+    /// use kefu_api::Contact;
+    /// assert_eq!(Contact::parse("  ").unwrap(), None);
+    /// assert_eq!(Contact::parse("a@b.cn").unwrap().unwrap().email.as_deref(), Some("a@b.cn"));
+    /// assert_eq!(Contact::parse("+86 138-0013-8000").unwrap().unwrap().phone.as_deref(), Some("+86 138-0013-8000"));
+    /// assert!(Contact::parse("call me maybe").is_err());
+    /// ```
+    pub fn parse(input: &str) -> Result<Option<Contact>, FieldError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Ok(None);
+        }
+        let contact = if input.contains('@') {
+            Contact {
+                email: Some(input.to_owned()),
+                phone: None,
+            }
+        } else {
+            Contact {
+                email: None,
+                phone: Some(input.to_owned()),
+            }
+        };
+        contact.validate()?;
+        Ok(Some(contact))
+    }
+
+    /// Checks both parts; an absent part is fine.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if let Some(email) = &self.email {
+            if !is_email(email) {
+                return Err(FieldError::new("contact.email", Problem::NotAnEmail));
+            }
+        }
+        if let Some(phone) = &self.phone {
+            if !is_phone(phone) {
+                return Err(FieldError::new("contact.phone", Problem::NotAPhone));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Plausible, not RFC-complete: one `@`, something before it, a dotted domain after it.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    s.chars().count() <= 254
+        && !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// 6 to 20 digits, optionally with `+`, spaces, dashes, dots and brackets between them.
+fn is_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    (6..=20).contains(&digits)
+        && s.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c))
+}
+
+/// The body of `POST /api/v1/escalations`: everything a person needs to help without asking again.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug, Default)]
+pub struct NewEscalation {
+    /// The widget session that asks; one shopper's conversation on one browser.
+    pub session: String,
+    /// The language the shopper used.
+    pub locale: Locale,
+    /// The page the shopper was on.
+    #[serde(default)]
+    pub page_url: String,
+    /// Why the shopper was handed over.
+    #[serde(default)]
+    pub reason: EscalationReason,
+    /// The topic the widget classified the question under, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// What the shopper wrote in the hand-off form.
+    pub message: String,
+    /// A short, shopper-editable summary of the conversation.
+    #[serde(default)]
+    pub summary: String,
+    /// The conversation so far, oldest first.
+    #[serde(default)]
+    pub transcript: Vec<TranscriptLine>,
+    /// How to reach the shopper, if they said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+impl NewEscalation {
+    /// Checks every field against [`limits`]; the first problem found is returned.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        use limits::*;
+        let session = self.session.trim();
+        if session.is_empty() {
+            return Err(FieldError::new("session", Problem::Empty));
+        }
+        check_len("session", session, MAX_SHORT_CHARS)?;
+        check_len("page_url", &self.page_url, MAX_SHORT_CHARS)?;
+        if let Some(topic) = &self.topic {
+            check_len("topic", topic, MAX_SHORT_CHARS)?;
+        }
+        if self.message.trim().is_empty() {
+            return Err(FieldError::new("message", Problem::Empty));
+        }
+        check_len("message", &self.message, MAX_MESSAGE_CHARS)?;
+        check_len("summary", &self.summary, MAX_SUMMARY_CHARS)?;
+        if self.transcript.len() > MAX_TRANSCRIPT_LINES {
+            return Err(FieldError::new(
+                "transcript",
+                Problem::TooMany {
+                    max: MAX_TRANSCRIPT_LINES,
+                },
+            ));
+        }
+        for line in &self.transcript {
+            check_len("transcript.text", &line.text, MAX_LINE_CHARS)?;
+        }
+        if let Some(contact) = &self.contact {
+            contact.validate()?;
+        }
+        Ok(())
+    }
+}
+
+fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), FieldError> {
+    if value.chars().count() > max {
+        Err(FieldError::new(field, Problem::TooLong { max }))
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks an `Idempotency-Key` header value: 8 to 128 characters of `[A-Za-z0-9_-]`.
+///
+/// ```
+/// assert!(kefu_api::is_valid_idempotency_key("3f2a9c1e-77aa-4b1c"));
+/// assert!(!kefu_api::is_valid_idempotency_key("short"));
+/// assert!(!kefu_api::is_valid_idempotency_key("has space in it"));
+/// ```
+pub fn is_valid_idempotency_key(key: &str) -> bool {
+    (8..=limits::MAX_IDEMPOTENCY_KEY_CHARS).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// What is wrong with one field of a request.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum Problem {
+    /// Required but blank.
+    Empty,
+    /// Longer than `max` characters.
+    TooLong {
+        /// The limit, in characters.
+        max: usize,
+    },
+    /// More than `max` items.
+    TooMany {
+        /// The limit, in items.
+        max: usize,
+    },
+    /// Not an e-mail address.
+    NotAnEmail,
+    /// Not a phone number.
+    NotAPhone,
+}
+
+/// A validation failure: which field, and what is wrong with it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct FieldError {
+    /// The field's path in the JSON body, e.g. `contact.email`.
+    pub field: &'static str,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+impl FieldError {
+    /// A failure of `field`.
+    pub fn new(field: &'static str, problem: Problem) -> Self {
+        FieldError { field, problem }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = self.field;
+        match self.problem {
+            Problem::Empty => write!(f, "{field} must not be empty"),
+            Problem::TooLong { max } => write!(f, "{field} is longer than {max} characters"),
+            Problem::TooMany { max } => write!(f, "{field} has more than {max} items"),
+            Problem::NotAnEmail => write!(f, "{field} is not an e-mail address"),
+            Problem::NotAPhone => write!(f, "{field} is not a phone number"),
+        }
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// The answer to an accepted escalation.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct EscalationReceipt {
+    /// The case number shown to the shopper, e.g. `K-1042`.
+    pub case_id: String,
+    /// Bearer token that lets this shopper read their case; shown to nobody else.
+    pub access_token: String,
+    /// How many open cases are ahead of this one.
+    pub position: u32,
+}
+
+/// Where a case stands.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Waiting for or talking with a person.
+    Open,
+    /// Closed by an agent.
+    Resolved,
+}
+
+/// A case as the agents' API lists it.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct CaseSummary {
+    /// The case number.
+    pub case_id: String,
+    /// Open or resolved.
+    pub status: CaseStatus,
+    /// When the case was created, milliseconds since the Unix epoch.
+    pub created_at_ms: i64,
+    /// The escalation as the widget sent it.
+    pub escalation: NewEscalation,
+}
+
+/// `GET /api/v1/agent/cases`: open cases, oldest first.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct CaseList {
+    /// The cases.
+    pub cases: Vec<CaseSummary>,
+}
+
+/// `GET /api/v1/escalations/{id}`: what the shopper may see of their own case.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct CaseView {
+    /// The case number.
+    pub case_id: String,
+    /// Open or resolved.
+    pub status: CaseStatus,
+    /// Open cases ahead of this one (0 when resolved).
+    pub position: u32,
+}
+
+/// Every error response body: a stable machine-readable code and a sentence for people.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct ApiError {
+    /// Stable code, e.g. `invalid_field`, `payload_too_large`.
+    pub error: String,
+    /// What was wrong, in English, safe to show.
+    pub message: String,
+    /// The offending field, when one is to blame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> NewEscalation {
+        NewEscalation {
+            session: "s-1".into(),
+            locale: Locale::ZhCn,
+            message: "快递到哪了".into(),
+            ..NewEscalation::default()
+        }
+    }
+
+    fn check(edit: impl FnOnce(&mut NewEscalation), expect: &str) {
+        let mut e = valid();
+        edit(&mut e);
+        let got = match e.validate() {
+            Ok(()) => "ok".to_owned(),
+            Err(err) => err.to_string(),
+        };
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn validation() {
+        check(|_| {}, "ok");
+        check(|e| e.session = " ".into(), "session must not be empty");
+        check(|e| e.message = "\n\t".into(), "message must not be empty");
+        check(
+            |e| e.message = "退".repeat(2_001),
+            "message is longer than 2000 characters",
+        );
+        check(|e| e.message = "退".repeat(2_000), "ok");
+        check(
+            |e| {
+                e.transcript = vec![
+                    TranscriptLine {
+                        from: Speaker::Shopper,
+                        text: "hi".into()
+                    };
+                    201
+                ]
+            },
+            "transcript has more than 200 items",
+        );
+        check(
+            |e| {
+                e.contact = Some(Contact {
+                    email: Some("no-at-sign".into()),
+                    phone: None,
+                })
+            },
+            "contact.email is not an e-mail address",
+        );
+        check(
+            |e| {
+                e.contact = Some(Contact {
+                    email: None,
+                    phone: Some("12".into()),
+                })
+            },
+            "contact.phone is not a phone number",
+        );
+    }
+
+    #[test]
+    fn contact_field() {
+        for bad in ["a@b", "@b.cn", "a b@c.cn", "a@b@c.cn", "12345", "138 0013 800x"] {
+            assert!(Contact::parse(bad).is_err(), "{bad} should be rejected");
+        }
+        for good in ["li.lei@example.com", "13800138000", "(02) 2345-6789"] {
+            assert!(Contact::parse(good).is_ok(), "{good} should be accepted");
+        }
+    }
+
+    #[test]
+    fn wire_names() {
+        let json = serde_json::to_string(&valid()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"session":"s-1","locale":"zh-CN","page_url":"","reason":"button","message":"快递到哪了","summary":"","transcript":[]}"#
+        );
+        let minimal: NewEscalation =
+            serde_json::from_str(r#"{"session":"s","locale":"zh-TW","message":"退貨"}"#).unwrap();
+        assert_eq!(minimal.reason, EscalationReason::Button);
+        assert_eq!(minimal.locale, Locale::ZhTw);
+    }
+
+    #[test]
+    fn locale_tags() {
+        for (tag, want) in [
+            ("zh-CN", Some(Locale::ZhCn)),
+            ("zh-Hans", Some(Locale::ZhCn)),
+            ("zh-SG", Some(Locale::ZhCn)),
+            ("zh-TW", Some(Locale::ZhTw)),
+            ("zh_HK", Some(Locale::ZhTw)),
+            ("zh-Hant", Some(Locale::ZhTw)),
+            ("en-US", Some(Locale::En)),
+            ("", None),
+            ("ja", None),
+        ] {
+            assert_eq!(Locale::from_tag(tag), want, "{tag}");
+        }
+    }
+}

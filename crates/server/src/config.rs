@@ -1,0 +1,49 @@
+//! Server configuration from the command line, with `KEFU_*` environment overrides.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// `kefu-server`: receives hand-offs from the Kefu widget and serves the widget itself.
+#[derive(Parser, Clone, Debug)]
+#[command(version, about)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port (the chosen address is printed).
+    #[arg(long, env = "KEFU_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Database URL: `sqlite://PATH` (created if missing) or `postgres://…`.
+    #[arg(long, env = "KEFU_DATABASE", default_value = "sqlite://data/kefu.db")]
+    pub database: String,
+
+    /// Folder with the built widget (Trunk's `dist/`), served under `/kefu/`.
+    #[arg(long, env = "KEFU_ASSETS", default_value = "dist")]
+    pub assets: PathBuf,
+
+    /// Origins allowed to call the API from other sites, e.g. `https://shop.example`
+    /// (repeat the flag, or comma-separate in the variable).
+    #[arg(long = "cors-origin", env = "KEFU_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Bearer token for the agents' API (`/api/v1/agent/…`); without it that API is closed.
+    #[arg(long, env = "KEFU_AGENT_TOKEN", hide_env_values = true)]
+    pub agent_token: Option<String>,
+
+    /// Serve the demo shop at `/` and, unless a token is given, open the agents' API
+    /// with the token `demo-agent`.
+    #[arg(long, env = "KEFU_DEMO")]
+    pub demo: bool,
+}
+
+impl Config {
+    /// The agents' token in force: the configured one, or the demo's.
+    pub fn effective_agent_token(&self) -> Option<String> {
+        self.agent_token
+            .clone()
+            .filter(|t| !t.is_empty())
+            .or_else(|| self.demo.then(|| DEMO_AGENT_TOKEN.to_owned()))
+    }
+}
+
+/// The agents' token of the demo, printed at start.
+pub const DEMO_AGENT_TOKEN: &str = "demo-agent";

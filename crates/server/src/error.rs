@@ -1,0 +1,137 @@
+//! One error type for every route: client errors say what was wrong, internal errors are logged.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kefu_api::{ApiError, FieldError};
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// The request is wrong; `code` and `message` go to the client as they are.
+    #[error("{code}: {message}")]
+    Client {
+        /// HTTP status, 4xx.
+        status: StatusCode,
+        /// Stable machine-readable code.
+        code: &'static str,
+        /// A sentence for people.
+        message: String,
+        /// The field to blame, if any.
+        field: Option<&'static str>,
+    },
+    /// Something broke inside; the client only hears "something went wrong".
+    #[error("internal: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// A client error without a field.
+    pub fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Client {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// 404 with a uniform body.
+    pub fn not_found() -> Self {
+        AppError::client(StatusCode::NOT_FOUND, "not_found", "no such resource")
+    }
+
+    /// 401 asking for a bearer token.
+    pub fn unauthorized() -> Self {
+        AppError::client(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid bearer token is required",
+        )
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(err: FieldError) -> Self {
+        AppError::Client {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_field",
+            message: err.to_string(),
+            field: Some(err.field),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for AppError {
+    fn from(err: crate::store::StoreError) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        let status = rejection.status();
+        let code = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::UNPROCESSABLE_ENTITY => "invalid_body",
+            _ => "malformed_json",
+        };
+        let message = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => format!(
+                "the body is larger than {} bytes",
+                kefu_api::limits::MAX_BODY_BYTES
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                "send the body as JSON with `Content-Type: application/json`".to_owned()
+            }
+            _ => rejection.body_text(),
+        };
+        AppError::client(status, code, message)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            AppError::Client {
+                status,
+                code,
+                message,
+                field,
+            } => (
+                status,
+                ApiError {
+                    error: code.to_owned(),
+                    message,
+                    field: field.map(str::to_owned),
+                },
+            ),
+            AppError::Internal(err) => {
+                tracing::error!(error = %format!("{err:#}"), "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ApiError {
+                        error: "internal".to_owned(),
+                        message: "something went wrong; please try again".to_owned(),
+                        field: None,
+                    },
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// `Json` whose rejections become [`AppError`]s with JSON bodies.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct AppJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for AppJson<T> {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
+}

@@ -1,0 +1,100 @@
+//! Kefu server: receives the widget's hand-offs, stores them as cases, and serves the widget.
+//!
+//! `app(state)` builds the whole HTTP surface as an axum `Router`, so tests drive it with
+//! `tower::ServiceExt::oneshot` and `main.rs` only parses the command line and listens.
+//!
+//! Design decisions:
+//! - Storage sits behind the [`store::CaseStore`] trait object; SQLite is the default.
+//! - Shopper access tokens are not stored: each is an HMAC of the case id under a server secret
+//!   kept in the database, so every server on one database accepts the same tokens and an
+//!   idempotent replay returns the same token.
+//! - Clients never see internal error text ([`error::AppError`]).
+
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod store;
+
+use anyhow::Context;
+use config::Config;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::sync::Arc;
+use store::{CaseStore, SqliteStore};
+
+pub use routes::app;
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// Where cases live.
+    pub store: Arc<dyn CaseStore>,
+    /// Key of the access-token HMAC.
+    token_secret: Arc<[u8]>,
+    /// Bearer token of the agents' API; `None` keeps that API closed.
+    pub agent_token: Option<Arc<str>>,
+    /// The configuration the server started with.
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Opens the configured database and prepares the state.
+    pub async fn from_config(config: Config) -> anyhow::Result<Self> {
+        let store = open_store(&config.database).await?;
+        let secret = store
+            .setting_or_insert("token_secret", hex::encode(random_bytes::<32>()?))
+            .await
+            .context("reading the token secret")?;
+        Ok(AppState {
+            store,
+            token_secret: secret.into_bytes().into(),
+            agent_token: config.effective_agent_token().map(Into::into),
+            config: Arc::new(config),
+        })
+    }
+
+    /// The shopper's access token for case `id`.
+    pub fn access_token(&self, id: i64) -> String {
+        hex::encode(self.token_mac(id).finalize().into_bytes())
+    }
+
+    /// Checks a shopper's access token for case `id` in constant time.
+    pub fn is_access_token(&self, id: i64, token: &str) -> bool {
+        match hex::decode(token) {
+            Ok(bytes) => self.token_mac(id).verify_slice(&bytes).is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    fn token_mac(&self, id: i64) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.token_secret)
+            .expect("HMAC accepts keys of any length");
+        mac.update(b"case-access:");
+        mac.update(&id.to_be_bytes());
+        mac
+    }
+}
+
+/// Opens the store named by a database URL.
+pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn CaseStore>> {
+    if url.starts_with("sqlite:") {
+        let store = SqliteStore::open(url)
+            .await
+            .with_context(|| format!("opening the SQLite database {url}"))?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        anyhow::bail!(
+            "PostgreSQL storage is not available in this version yet; use --database sqlite://PATH"
+        )
+    } else {
+        anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH")
+    }
+}
+
+/// Random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("the operating system gave no random bytes: {e}"))?;
+    Ok(bytes)
+}

@@ -1,0 +1,51 @@
+//! `kefu-server` binary: parse the command line, open the database, listen.
+
+use clap::Parser;
+use kefu_server::{app, config::Config, AppState};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = Config::parse();
+    let state = AppState::from_config(config.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    // The first line on stdout is the address: `cargo xtask` reads it when it picks port 0.
+    println!("kefu-server listening on http://{addr}");
+    if config.demo {
+        println!("demo shop: http://{addr}/");
+    }
+    if let Some(token) = state.agent_token.as_deref().filter(|_| config.agent_token.is_none()) {
+        println!("agents' API token (demo): {token}");
+    }
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

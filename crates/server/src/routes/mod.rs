@@ -1,0 +1,72 @@
+//! The HTTP surface: one router per resource, joined with the shared layers.
+
+mod agent;
+mod assets;
+mod escalations;
+mod health;
+
+use crate::error::AppError;
+use crate::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
+use axum::Router;
+use kefu_api::{limits, API_PREFIX};
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+/// The whole server as a `Router`: API, health check, widget files and (with `--demo`) the shop.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(escalations::router())
+        .merge(agent::router())
+        .fallback(|| async { AppError::not_found() })
+        .method_not_allowed_fallback(|| async {
+            AppError::client(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this method is not allowed here",
+            )
+        });
+    Router::new()
+        .merge(health::router())
+        .nest(API_PREFIX, api)
+        .merge(assets::router(&state.config))
+        .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
+        .layer(cors(&state.config.cors_origins))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Cross-origin access for the configured shop origins only.
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|origin| match HeaderValue::from_str(origin.trim()) {
+            Ok(value) => Some(value),
+            Err(_) => {
+                tracing::warn!(%origin, "ignoring a CORS origin that is not a valid header value");
+                None
+            }
+        })
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .max_age(Duration::from_secs(3600))
+}
+
+/// The token of an `Authorization: Bearer …` header, if there is one.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}

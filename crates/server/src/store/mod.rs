@@ -1,0 +1,76 @@
+//! Case storage behind one trait, so routes never know which database holds the cases.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use kefu_api::{CaseStatus, NewEscalation};
+
+/// A failure of the database, never shown to clients.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database driver failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations could not be applied.
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A stored row could not be read back.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+}
+
+/// A case as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredCase {
+    /// Numeric id; shoppers see it as `K-{id}`.
+    pub id: i64,
+    /// Open or resolved.
+    pub status: CaseStatus,
+    /// Creation time, milliseconds since the Unix epoch.
+    pub created_at_ms: i64,
+    /// The request as received.
+    pub escalation: NewEscalation,
+}
+
+/// The outcome of [`CaseStore::create_case`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Created {
+    /// A new case was stored.
+    New(i64),
+    /// The idempotency key was seen before with the same request: this is that case.
+    Replayed(i64),
+    /// The idempotency key was seen before with a different request.
+    KeyReused,
+}
+
+/// Where cases live. Implementations must make `create_case` atomic per idempotency key.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Stores `escalation` under `idempotency_key` unless that key is already taken.
+    /// `request_hash` identifies the request body, to tell a retry from a reuse of the key.
+    async fn create_case(
+        &self,
+        idempotency_key: &str,
+        request_hash: &str,
+        escalation: &NewEscalation,
+        now_ms: i64,
+    ) -> Result<Created, StoreError>;
+
+    /// One case by id.
+    async fn case_by_id(&self, id: i64) -> Result<Option<StoredCase>, StoreError>;
+
+    /// Open cases, oldest first, at most `limit`.
+    async fn open_cases(&self, limit: u32) -> Result<Vec<StoredCase>, StoreError>;
+
+    /// How many open cases are older than case `id`.
+    async fn open_cases_before(&self, id: i64) -> Result<u32, StoreError>;
+
+    /// A server-wide setting, created with `make` on first use and the same ever after.
+    async fn setting_or_insert(&self, name: &str, make: String) -> Result<String, StoreError>;
+
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+}

@@ -1,0 +1,154 @@
+//! SQLite storage: one file, WAL journal, migrations applied on open.
+
+use super::{CaseStore, Created, StoreError, StoredCase};
+use async_trait::async_trait;
+use kefu_api::{CaseStatus, NewEscalation};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Cases in an SQLite database file.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating the file and its folder if needed) and migrates the database at `url`,
+    /// e.g. `sqlite://data/kefu.db` or `sqlite::memory:`.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        if let Some(dir) = options.get_filename().parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| sqlx::Error::Io(e))?;
+            }
+        }
+        // An in-memory database exists once per connection: keep exactly one.
+        let max = if url.contains(":memory:") { 1 } else { 8 };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+fn status_from(text: &str) -> Result<CaseStatus, StoreError> {
+    match text {
+        "open" => Ok(CaseStatus::Open),
+        "resolved" => Ok(CaseStatus::Resolved),
+        other => Err(StoreError::Corrupt(format!("unknown status {other:?}"))),
+    }
+}
+
+fn case_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCase, StoreError> {
+    let json: String = row.try_get("escalation_json")?;
+    let escalation: NewEscalation =
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(StoredCase {
+        id: row.try_get("id")?,
+        status: status_from(row.try_get("status")?)?,
+        created_at_ms: row.try_get("created_at_ms")?,
+        escalation,
+    })
+}
+
+#[async_trait]
+impl CaseStore for SqliteStore {
+    async fn create_case(
+        &self,
+        idempotency_key: &str,
+        request_hash: &str,
+        escalation: &NewEscalation,
+        now_ms: i64,
+    ) -> Result<Created, StoreError> {
+        let json = serde_json::to_string(escalation)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO cases (idempotency_key, request_hash, created_at_ms, session, locale,
+                                reason, topic, escalation_json)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (idempotency_key) DO NOTHING
+             RETURNING id",
+        )
+        .bind(idempotency_key)
+        .bind(request_hash)
+        .bind(now_ms)
+        .bind(&escalation.session)
+        .bind(escalation.locale.as_str())
+        .bind(escalation.reason.as_str())
+        .bind(&escalation.topic)
+        .bind(json)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(id) = inserted {
+            return Ok(Created::New(id));
+        }
+        let row = sqlx::query("SELECT id, request_hash FROM cases WHERE idempotency_key = ?")
+            .bind(idempotency_key)
+            .fetch_one(&self.pool)
+            .await?;
+        let stored_hash: String = row.try_get("request_hash")?;
+        if stored_hash == request_hash {
+            Ok(Created::Replayed(row.try_get("id")?))
+        } else {
+            Ok(Created::KeyReused)
+        }
+    }
+
+    async fn case_by_id(&self, id: i64) -> Result<Option<StoredCase>, StoreError> {
+        sqlx::query("SELECT id, status, created_at_ms, escalation_json FROM cases WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(case_from_row)
+            .transpose()
+    }
+
+    async fn open_cases(&self, limit: u32) -> Result<Vec<StoredCase>, StoreError> {
+        sqlx::query(
+            "SELECT id, status, created_at_ms, escalation_json FROM cases
+             WHERE status = 'open' ORDER BY id LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(case_from_row)
+        .collect()
+    }
+
+    async fn open_cases_before(&self, id: i64) -> Result<u32, StoreError> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE status = 'open' AND id < ?")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    async fn setting_or_insert(&self, name: &str, make: String) -> Result<String, StoreError> {
+        sqlx::query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(make)
+            .execute(&self.pool)
+            .await?;
+        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

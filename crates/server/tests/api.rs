@@ -1,0 +1,348 @@
+//! The server's HTTP contract, driven through `app(state)` with `oneshot` on a real SQLite file.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use clap::Parser;
+use http_body_util::BodyExt;
+use kefu_api::{ApiError, CaseList, CaseView, EscalationReceipt};
+use kefu_server::{app, config::Config, AppState};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+const AGENT: &str = "test-agent-token";
+
+struct TestServer {
+    app: Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn server() -> TestServer {
+    server_with(&[]).await
+}
+
+async fn server_with(extra: &[&str]) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("nested/kefu.db").display());
+    let mut args = vec![
+        "kefu-server",
+        "--database",
+        &db,
+        "--agent-token",
+        AGENT,
+        "--assets",
+        "/nonexistent",
+    ];
+    args.extend_from_slice(extra);
+    let state = AppState::from_config(Config::parse_from(args)).await.unwrap();
+    TestServer {
+        app: app(state),
+        _dir: dir,
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("{e}: {}", String::from_utf8_lossy(&self.body));
+        })
+    }
+
+    fn error(&self) -> String {
+        let err: ApiError = self.json();
+        err.error
+    }
+}
+
+impl TestServer {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn escalate(&self, key: Option<&str>, body: impl Into<Body>) -> Reply {
+        let mut request = Request::post("/api/v1/escalations")
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        self.send(request.body(body.into()).unwrap()).await
+    }
+
+    async fn get(&self, uri: &str, token: Option<&str>) -> Reply {
+        let mut request = Request::get(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn open_cases(&self) -> CaseList {
+        let reply = self.get("/api/v1/agent/cases", Some(AGENT)).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        reply.json()
+    }
+}
+
+fn escalation(message: &str) -> String {
+    json!({
+        "session": "sess-1",
+        "locale": "zh-CN",
+        "page_url": "http://shop.example/p/1",
+        "reason": "button",
+        "topic": "shipping",
+        "message": message,
+        "summary": "问了快递",
+        "transcript": [{"from": "shopper", "text": "快递到哪了"}, {"from": "bot", "text": "我不太确定"}],
+        "contact": {"email": "li@example.com"}
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn health_check_answers() {
+    let s = server().await;
+    let reply = s.get("/healthz", None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json::<Value>(), json!({"status": "ok"}));
+}
+
+#[tokio::test]
+async fn escalation_creates_a_case_the_shopper_and_agents_can_find() {
+    let s = server().await;
+    let reply = s.escalate(Some("key-00000001"), escalation("包裹三天没动了")).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let receipt: EscalationReceipt = reply.json();
+    assert!(receipt.case_id.starts_with("K-"));
+    assert_eq!(receipt.position, 0);
+
+    let view = s
+        .get(&format!("/api/v1/escalations/{}", receipt.case_id), Some(&receipt.access_token))
+        .await;
+    assert_eq!(view.status, StatusCode::OK);
+    assert_eq!(view.json::<CaseView>().case_id, receipt.case_id);
+
+    let list = s.open_cases().await;
+    assert_eq!(list.cases.len(), 1);
+    let case = &list.cases[0];
+    assert_eq!(case.case_id, receipt.case_id);
+    assert_eq!(case.escalation.message, "包裹三天没动了");
+    assert_eq!(case.escalation.transcript.len(), 2);
+    assert_eq!(case.escalation.contact.as_ref().unwrap().email.as_deref(), Some("li@example.com"));
+
+    let second = s.escalate(Some("key-00000002"), escalation("还有发票")).await;
+    assert_eq!(second.json::<EscalationReceipt>().position, 1);
+}
+
+#[tokio::test]
+async fn the_same_key_returns_the_same_case_never_two() {
+    let s = server().await;
+    let first = s.escalate(Some("retry-key-1"), escalation("退货")).await;
+    let again = s.escalate(Some("retry-key-1"), escalation("退货")).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(first.json::<EscalationReceipt>(), again.json::<EscalationReceipt>());
+    assert_eq!(s.open_cases().await.cases.len(), 1);
+
+    let reused = s.escalate(Some("retry-key-1"), escalation("something else")).await;
+    assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reused.error(), "idempotency_key_reused");
+    assert_eq!(s.open_cases().await.cases.len(), 1);
+}
+
+#[tokio::test]
+async fn concurrent_retries_with_one_key_make_one_case() {
+    let s = server().await;
+    let replies = futures_join(&s, 8).await;
+    let ids: std::collections::BTreeSet<String> = replies
+        .iter()
+        .map(|r| r.json::<EscalationReceipt>().case_id)
+        .collect();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(s.open_cases().await.cases.len(), 1);
+}
+
+async fn futures_join(s: &TestServer, n: usize) -> Vec<Reply> {
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        let app = s.app.clone();
+        tasks.push(tokio::spawn(async move {
+            let t = TestServer {
+                app,
+                _dir: tempfile::tempdir().unwrap(),
+            };
+            t.escalate(Some("same-key-for-all"), escalation("同时")).await
+        }));
+    }
+    let mut replies = Vec::new();
+    for task in tasks {
+        replies.push(task.await.unwrap());
+    }
+    replies
+}
+
+#[tokio::test]
+async fn bad_requests_get_a_json_reason_and_store_nothing() {
+    let s = server().await;
+    let cases: &[(Option<&str>, String, StatusCode, &str)] = &[
+        (None, escalation("hi"), StatusCode::BAD_REQUEST, "missing_idempotency_key"),
+        (Some("short"), escalation("hi"), StatusCode::BAD_REQUEST, "invalid_idempotency_key"),
+        (Some("bad key with spaces"), escalation("hi"), StatusCode::BAD_REQUEST, "invalid_idempotency_key"),
+        (Some("key-bad-json"), "{not json".into(), StatusCode::BAD_REQUEST, "malformed_json"),
+        (Some("key-empty-body"), String::new(), StatusCode::BAD_REQUEST, "malformed_json"),
+        (Some("key-wrong-type"), r#"{"session": 5}"#.into(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (
+            Some("key-bad-locale"),
+            escalation("hi").replace("zh-CN", "fr"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (Some("key-blank-msg"), escalation("   "), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+        (
+            Some("key-long-msg"),
+            escalation(&"长".repeat(2_001)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+        ),
+        (
+            Some("key-bad-email"),
+            escalation("hi").replace("li@example.com", "not-an-email"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+        ),
+        (
+            Some("key-huge-body"),
+            escalation(&"x".repeat(300 * 1024)),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+        ),
+    ];
+    for (key, body, status, code) in cases {
+        let reply = s.escalate(*key, body.clone()).await;
+        assert_eq!((reply.status, reply.error().as_str()), (*status, *code), "{key:?}");
+    }
+
+    let no_json = s
+        .send(
+            Request::post("/api/v1/escalations")
+                .header("Idempotency-Key", "key-text-plain")
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body(Body::from(escalation("hi")))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(no_json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(no_json.error(), "unsupported_media_type");
+    assert!(s.open_cases().await.cases.is_empty());
+}
+
+#[tokio::test]
+async fn hostile_text_is_stored_as_text() {
+    let s = server().await;
+    let hostile = "<script>alert(1)</script>'); DROP TABLE cases; --";
+    let reply = s.escalate(Some("key-hostile-1"), escalation(hostile)).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let list = s.open_cases().await;
+    assert_eq!(list.cases[0].escalation.message, hostile);
+}
+
+#[tokio::test]
+async fn case_view_does_not_tell_unknown_cases_from_wrong_tokens() {
+    let s = server().await;
+    let receipt: EscalationReceipt = s.escalate(Some("key-view-0001"), escalation("hi")).await.json();
+    let other: EscalationReceipt = s.escalate(Some("key-view-0002"), escalation("yo")).await.json();
+    let url = format!("/api/v1/escalations/{}", receipt.case_id);
+
+    assert_eq!(s.get(&url, None).await.status, StatusCode::UNAUTHORIZED);
+    let wrong = s.get(&url, Some(&other.access_token)).await;
+    let unknown = s.get("/api/v1/escalations/K-999", Some(&other.access_token)).await;
+    let garbage = s.get(&url, Some("zz-not-hex")).await;
+    for reply in [&wrong, &unknown, &garbage] {
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        assert_eq!(reply.body, wrong.body);
+    }
+}
+
+#[tokio::test]
+async fn agents_api_needs_its_token() {
+    let s = server().await;
+    assert_eq!(s.get("/api/v1/agent/cases", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        s.get("/api/v1/agent/cases", Some("wrong")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(s.get("/api/v1/agent/cases", Some(AGENT)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_api_routes_and_methods_answer_json() {
+    let s = server().await;
+    let missing = s.get("/api/v1/nope", None).await;
+    assert_eq!((missing.status, missing.error().as_str()), (StatusCode::NOT_FOUND, "not_found"));
+    let method = s
+        .send(Request::delete("/api/v1/escalations").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(method.error(), "method_not_allowed");
+}
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let s = server_with(&["--cors-origin", "https://shop.example"]).await;
+    let preflight = |origin: &'static str| {
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/api/v1/escalations")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type,idempotency-key")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let allowed = s.send(preflight("https://shop.example")).await;
+    assert_eq!(
+        allowed.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(),
+        "https://shop.example"
+    );
+    let denied = s.send(preflight("https://evil.example")).await;
+    assert!(denied.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+}
+
+#[tokio::test]
+async fn tokens_survive_a_restart_on_the_same_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kefu.db").display());
+    let config = || Config::parse_from(["kefu-server", "--database", &db]);
+    let first = AppState::from_config(config()).await.unwrap();
+    let token = first.access_token(7);
+    drop(first);
+    let second = AppState::from_config(config()).await.unwrap();
+    assert!(second.is_access_token(7, &token));
+    assert!(!second.is_access_token(8, &token));
+}
+
+#[tokio::test]
+async fn postgres_urls_are_refused_with_a_clear_reason() {
+    let err = AppState::from_config(Config::parse_from([
+        "kefu-server",
+        "--database",
+        "postgres://localhost/kefu",
+    ]))
+    .await
+    .err()
+    .unwrap();
+    assert!(err.to_string().contains("PostgreSQL"), "{err}");
+}

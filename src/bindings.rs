@@ -1,0 +1,112 @@
+//! The only place that reaches into JavaScript: boot settings, page facts, events, randomness.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Element;
+
+/// What the loader (`www/loader.js`) hands to the widget on `window.__kefuBoot`.
+pub struct Boot {
+    /// The element inside the loader's shadow root to mount into.
+    pub root: Element,
+    /// API base URL; empty for the page's own origin.
+    pub api: String,
+    /// `auto` or a locale tag.
+    pub locale: String,
+    /// The shop's hotline, shown when a person cannot be reached here.
+    pub hotline: Option<String>,
+    /// Whether the shopper already asked to open the panel.
+    pub open: bool,
+}
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn get_string(target: &JsValue, key: &str) -> Option<String> {
+    get(target, key).as_string().filter(|s| !s.trim().is_empty())
+}
+
+/// The loader's boot settings, if the widget was started by the loader.
+pub fn boot() -> Option<Boot> {
+    let window = web_sys::window()?;
+    let boot = get(&window, "__kefuBoot");
+    let root = get(&boot, "root").dyn_into::<Element>().ok()?;
+    Some(Boot {
+        root,
+        api: get_string(&boot, "api").unwrap_or_default(),
+        locale: get_string(&boot, "locale").unwrap_or_else(|| "auto".to_owned()),
+        hotline: get_string(&boot, "hotline"),
+        open: get(&boot, "open").as_bool().unwrap_or(false),
+    })
+}
+
+/// The page's `<html lang>`.
+pub fn page_lang() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .unwrap_or_default()
+}
+
+/// The browser's preferred languages, most preferred first.
+pub fn browser_languages() -> Vec<String> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let navigator = window.navigator();
+    let list: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    if list.is_empty() {
+        navigator.language().into_iter().collect()
+    } else {
+        list
+    }
+}
+
+/// The address of the page the shopper is on.
+pub fn page_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+/// 128 random bits as 32 hex digits, for idempotency keys and session ids.
+pub fn random_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+        .is_some();
+    if !filled {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Dispatches `kefu:<name>` on `window` with `detail`, for the shop's own scripts.
+pub fn emit(name: &str, detail: &JsValue) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(detail);
+    if let Ok(event) =
+        web_sys::CustomEvent::new_with_event_init_dict(&format!("kefu:{name}"), &init)
+    {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
+/// A plain JS object `{key: value, …}` of strings.
+pub fn object(entries: &[(&str, &str)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in entries {
+        let _ = js_sys::Reflect::set(&object, &(*key).into(), &(*value).into());
+    }
+    object.into()
+}

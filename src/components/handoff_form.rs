@@ -1,0 +1,136 @@
+//! The short hand-off form: what the shopper needs, and an optional e-mail or phone.
+
+use crate::i18n::Texts;
+use kefu_api::{limits, Contact};
+use yew::prelude::*;
+
+/// Properties of [`HandoffForm`].
+#[derive(PartialEq, Properties)]
+pub struct HandoffFormProps {
+    /// The UI words.
+    pub texts: &'static Texts,
+    /// The message field.
+    pub message: AttrValue,
+    /// The contact field.
+    pub contact: AttrValue,
+    /// A field changed: `(message, contact)`.
+    pub onedit: Callback<(String, String)>,
+    /// The shopper sent a valid form, with the parsed contact.
+    pub onsubmit: Callback<Option<Contact>>,
+    /// The shopper closed the form.
+    pub oncancel: Callback<()>,
+}
+
+/// Checks the form with the same rules the server applies.
+fn check(texts: &'static Texts, message: &str, contact: &str) -> Result<Option<Contact>, &'static str> {
+    if message.trim().is_empty() {
+        return Err(texts.error_message_empty);
+    }
+    if message.chars().count() > limits::MAX_MESSAGE_CHARS {
+        return Err(texts.error_message_long);
+    }
+    Contact::parse(contact).map_err(|_| texts.error_contact)
+}
+
+/// The form; focuses the message on open and shows one clear error at a time.
+#[component]
+pub fn HandoffForm(props: &HandoffFormProps) -> Html {
+    let error = use_state(|| None::<&'static str>);
+    let message_ref = use_node_ref();
+    {
+        let message_ref = message_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(area) = message_ref.cast::<web_sys::HtmlElement>() {
+                let _ = area.focus();
+            }
+        });
+    }
+    let texts = props.texts;
+    let onmessage = {
+        let onedit = props.onedit.clone();
+        let contact = props.contact.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            onedit.emit((area.value(), contact.to_string()));
+        })
+    };
+    let oncontact = {
+        let onedit = props.onedit.clone();
+        let message = props.message.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            onedit.emit((message.to_string(), input.value()));
+        })
+    };
+    let onsubmit = {
+        let error = error.clone();
+        let onsubmit = props.onsubmit.clone();
+        let (message, contact) = (props.message.clone(), props.contact.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match check(texts, &message, &contact) {
+                Ok(contact) => {
+                    error.set(None);
+                    onsubmit.emit(contact);
+                }
+                Err(why) => error.set(Some(why)),
+            }
+        })
+    };
+    let oncancel = {
+        let oncancel = props.oncancel.clone();
+        Callback::from(move |_: MouseEvent| oncancel.emit(()))
+    };
+    let invalid = error.is_some().then_some("true");
+    html! {
+        <form class="kefu-sheet kefu-form" aria-labelledby="kefu-form-title" novalidate=true {onsubmit}>
+            <h3 id="kefu-form-title" class="kefu-sheet-title">{ texts.form_title }</h3>
+            <label class="kefu-label" for="kefu-form-message">{ texts.form_message }</label>
+            <textarea
+                id="kefu-form-message"
+                class="kefu-field"
+                rows="3"
+                maxlength={limits::MAX_MESSAGE_CHARS.to_string()}
+                aria-invalid={invalid}
+                aria-describedby="kefu-form-error"
+                value={props.message.clone()}
+                oninput={onmessage}
+                ref={message_ref}
+            />
+            <label class="kefu-label" for="kefu-form-contact">{ texts.form_contact }</label>
+            <input
+                id="kefu-form-contact"
+                class="kefu-field"
+                type="text"
+                inputmode="email"
+                autocomplete="email"
+                aria-describedby="kefu-form-hint kefu-form-error"
+                value={props.contact.clone()}
+                oninput={oncontact}
+            />
+            <p id="kefu-form-hint" class="kefu-hint">{ texts.form_contact_hint }</p>
+            <p id="kefu-form-error" class="kefu-error" role="alert">{ error.unwrap_or_default() }</p>
+            <div class="kefu-actions">
+                <button type="button" class="kefu-secondary" onclick={oncancel}>{ texts.form_cancel }</button>
+                <button type="submit" class="kefu-primary">{ texts.form_send }</button>
+            </div>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::texts;
+    use kefu_api::Locale;
+
+    #[test]
+    fn the_form_says_what_is_wrong_in_the_shoppers_language() {
+        let t = texts(Locale::ZhCn);
+        assert_eq!(check(t, " ", ""), Err(t.error_message_empty));
+        assert_eq!(check(t, &"字".repeat(2_001), ""), Err(t.error_message_long));
+        assert_eq!(check(t, "退货", "not a contact"), Err(t.error_contact));
+        assert_eq!(check(t, "退货", ""), Ok(None));
+        assert!(matches!(check(t, "退货", "13800138000"), Ok(Some(_))));
+    }
+}

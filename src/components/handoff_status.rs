@@ -1,0 +1,73 @@
+//! Where the hand-off stands: sending, taken (the receipt), or not sent yet (with a retry).
+
+use crate::i18n::Texts;
+use crate::state::{FailureKind, Sheet};
+use yew::prelude::*;
+
+/// Properties of [`HandoffStatus`].
+#[derive(PartialEq, Properties)]
+pub struct HandoffStatusProps {
+    /// The sheet to show: `Sending`, `Sent` or `Failed`.
+    pub sheet: Sheet,
+    /// The UI words.
+    pub texts: &'static Texts,
+    /// The shop's hotline, if it has one.
+    pub hotline: Option<AttrValue>,
+    /// The shopper wants to try sending again.
+    pub onretry: Callback<()>,
+}
+
+/// The status sheet; renders nothing for other sheets.
+#[component]
+pub fn HandoffStatus(props: &HandoffStatusProps) -> Html {
+    let t = props.texts;
+    let hotline = props.hotline.as_ref().map(|number| {
+        let href = format!("tel:{}", number.replace(' ', ""));
+        html! {
+            <p class="kefu-hotline">{ t.hotline }{ "：" }<a href={href}>{ number }</a></p>
+        }
+    });
+    match &props.sheet {
+        Sheet::Sending => html! {
+            <div class="kefu-sheet kefu-status" role="status">
+                <p class="kefu-sheet-title">{ t.sending }</p>
+            </div>
+        },
+        Sheet::Sent(receipt) => html! {
+            <div class="kefu-sheet kefu-status kefu-receipt" role="status">
+                <h3 class="kefu-sheet-title">{ t.receipt_title }</h3>
+                <p>{ t.receipt_case }{ "：" }<strong class="kefu-case-id">{ &receipt.case_id }</strong></p>
+                <p>{
+                    if receipt.position == 0 {
+                        t.receipt_next.to_owned()
+                    } else {
+                        format!("{}：{}", t.receipt_position, receipt.position)
+                    }
+                }</p>
+                <p>{ t.receipt_reply_here }</p>
+                { hotline }
+            </div>
+        },
+        Sheet::Failed(kind) => {
+            let onclick = {
+                let onretry = props.onretry.clone();
+                Callback::from(move |_: MouseEvent| onretry.emit(()))
+            };
+            let why = match kind {
+                FailureKind::Offline => t.failed_offline,
+                FailureKind::Unexpected => t.failed_unexpected,
+            };
+            html! {
+                <div class="kefu-sheet kefu-status kefu-failed" role="alert">
+                    <h3 class="kefu-sheet-title">{ t.failed_title }</h3>
+                    <p>{ why }</p>
+                    { hotline }
+                    <div class="kefu-actions">
+                        <button type="button" class="kefu-primary" {onclick}>{ t.retry }</button>
+                    </div>
+                </div>
+            }
+        }
+        Sheet::None | Sheet::Form => Html::default(),
+    }
+}

@@ -1,0 +1,54 @@
+//! The panel header: title, the always-present "talk to a human" button, and close.
+
+use yew::prelude::*;
+
+/// Properties of [`PanelHeader`].
+#[derive(PartialEq, Properties)]
+pub struct PanelHeaderProps {
+    /// Panel title.
+    pub title: AttrValue,
+    /// Label of the human button.
+    pub human_label: AttrValue,
+    /// Accessible label of the close button.
+    pub close_label: AttrValue,
+    /// The shopper asked for a person.
+    pub onhuman: Callback<()>,
+    /// The shopper closed the panel.
+    pub onclose: Callback<()>,
+}
+
+/// The header. It renders the human button unconditionally: there is no state without it.
+#[component]
+pub fn PanelHeader(props: &PanelHeaderProps) -> Html {
+    let onhuman = {
+        let onhuman = props.onhuman.clone();
+        Callback::from(move |_: MouseEvent| onhuman.emit(()))
+    };
+    let onclose = {
+        let onclose = props.onclose.clone();
+        Callback::from(move |_: MouseEvent| onclose.emit(()))
+    };
+    html! {
+        <header class="kefu-header">
+            <h2 id="kefu-title" class="kefu-title">{ &props.title }</h2>
+            <button type="button" class="kefu-human" onclick={onhuman}>
+                <svg class="kefu-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                    <circle cx="12" cy="8" r="4" />
+                    <path d="M4 21c0-4 4-6 8-6s8 2 8 6" />
+                </svg>
+                { &props.human_label }
+            </button>
+            <button
+                type="button"
+                class="kefu-close"
+                aria-label={props.close_label.clone()}
+                title={props.close_label.clone()}
+                onclick={onclose}
+            >
+                <svg class="kefu-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                    <path d="M6 6l12 12M18 6L6 18" />
+                </svg>
+            </button>
+        </header>
+    }
+}

@@ -1,0 +1,200 @@
+//! The widget's words in zh-CN, zh-TW and en; one `Texts` table per locale.
+
+use kefu_api::Locale;
+
+/// Every sentence the widget shows, in one language.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Texts {
+    /// Launcher label while the panel is closed.
+    pub launcher_open: &'static str,
+    /// Launcher label while the panel is open.
+    pub launcher_close: &'static str,
+    /// Panel title.
+    pub title: &'static str,
+    /// The "talk to a human" button.
+    pub human: &'static str,
+    /// Accessible label of the close button.
+    pub close: &'static str,
+    /// Accessible label of the conversation.
+    pub conversation: &'static str,
+    /// The bot's first line.
+    pub greeting: &'static str,
+    /// The bot's honest answer when it does not know.
+    pub not_sure: &'static str,
+    /// The bot's line when the shopper asked for a person.
+    pub handing_over: &'static str,
+    /// Composer placeholder and label.
+    pub ask_placeholder: &'static str,
+    /// Composer send button.
+    pub send: &'static str,
+    /// Hand-off form heading.
+    pub form_title: &'static str,
+    /// Hand-off form: message label.
+    pub form_message: &'static str,
+    /// Hand-off form: contact label.
+    pub form_contact: &'static str,
+    /// Hand-off form: hint under the contact field.
+    pub form_contact_hint: &'static str,
+    /// Hand-off form: submit.
+    pub form_send: &'static str,
+    /// Hand-off form: cancel.
+    pub form_cancel: &'static str,
+    /// Shown while the hand-off is being sent.
+    pub sending: &'static str,
+    /// Receipt heading.
+    pub receipt_title: &'static str,
+    /// Receipt: label before the case number.
+    pub receipt_case: &'static str,
+    /// Receipt: nobody ahead in the queue.
+    pub receipt_next: &'static str,
+    /// Receipt: label before the queue position.
+    pub receipt_position: &'static str,
+    /// Receipt: how the reply arrives.
+    pub receipt_reply_here: &'static str,
+    /// Failure heading.
+    pub failed_title: &'static str,
+    /// Failure: no network or server unreachable.
+    pub failed_offline: &'static str,
+    /// Failure: something unexpected.
+    pub failed_unexpected: &'static str,
+    /// Failure: retry button.
+    pub retry: &'static str,
+    /// Label before the hotline number.
+    pub hotline: &'static str,
+    /// Validation: empty hand-off message.
+    pub error_message_empty: &'static str,
+    /// Validation: message too long.
+    pub error_message_long: &'static str,
+    /// Validation: contact is neither e-mail nor phone.
+    pub error_contact: &'static str,
+}
+
+const ZH_CN: Texts = Texts {
+    launcher_open: "联系客服",
+    launcher_close: "关闭客服窗口",
+    title: "在线客服",
+    human: "转人工",
+    close: "关闭",
+    conversation: "对话记录",
+    greeting: "您好！请问有什么可以帮您？随时可以点「转人工」找真人客服。",
+    not_sure: "抱歉，我不太确定您的意思。您可以换个说法，或点「转人工」由真人客服为您解答。",
+    handing_over: "好的，马上为您转接人工客服。",
+    ask_placeholder: "请输入您的问题",
+    send: "发送",
+    form_title: "转人工客服",
+    form_message: "您想咨询什么？",
+    form_contact: "联系方式（选填：邮箱或手机号）",
+    form_contact_hint: "客服回复会显示在这里；留下联系方式，离开页面也能收到回复。",
+    form_send: "提交",
+    form_cancel: "取消",
+    sending: "正在提交…",
+    receipt_title: "已转人工",
+    receipt_case: "工单号",
+    receipt_next: "您是下一位，客服很快回复。",
+    receipt_position: "前面排队人数",
+    receipt_reply_here: "客服的回复会显示在这个窗口里。",
+    failed_title: "暂时无法提交",
+    failed_offline: "网络连接失败，您的内容没有丢失，请稍后重试。",
+    failed_unexpected: "出了点问题，您的内容没有丢失，请稍后重试。",
+    retry: "重试",
+    hotline: "客服热线",
+    error_message_empty: "请简单说明您需要什么帮助。",
+    error_message_long: "内容太长，请精简到 2000 字以内。",
+    error_contact: "请填写有效的邮箱或手机号，或留空。",
+};
+
+const ZH_TW: Texts = Texts {
+    launcher_open: "聯絡客服",
+    launcher_close: "關閉客服視窗",
+    title: "線上客服",
+    human: "轉人工",
+    close: "關閉",
+    conversation: "對話紀錄",
+    greeting: "您好！請問有什麼可以幫您？隨時可以點「轉人工」找真人客服。",
+    not_sure: "抱歉，我不太確定您的意思。您可以換個說法，或點「轉人工」由真人客服為您解答。",
+    handing_over: "好的，馬上為您轉接真人客服。",
+    ask_placeholder: "請輸入您的問題",
+    send: "送出",
+    form_title: "轉人工客服",
+    form_message: "您想詢問什麼？",
+    form_contact: "聯絡方式（選填：Email 或手機號碼）",
+    form_contact_hint: "客服回覆會顯示在這裡；留下聯絡方式，離開頁面也能收到回覆。",
+    form_send: "送出",
+    form_cancel: "取消",
+    sending: "正在送出…",
+    receipt_title: "已轉人工",
+    receipt_case: "案件編號",
+    receipt_next: "您是下一位，客服很快回覆。",
+    receipt_position: "前面排隊人數",
+    receipt_reply_here: "客服的回覆會顯示在這個視窗裡。",
+    failed_title: "暫時無法送出",
+    failed_offline: "網路連線失敗，您的內容沒有遺失，請稍後重試。",
+    failed_unexpected: "發生問題，您的內容沒有遺失，請稍後重試。",
+    retry: "重試",
+    hotline: "客服專線",
+    error_message_empty: "請簡單說明您需要什麼協助。",
+    error_message_long: "內容太長，請精簡到 2000 字以內。",
+    error_contact: "請填寫有效的 Email 或手機號碼，或留空。",
+};
+
+const EN: Texts = Texts {
+    launcher_open: "Chat with support",
+    launcher_close: "Close support chat",
+    title: "Support",
+    human: "Talk to a human",
+    close: "Close",
+    conversation: "Conversation",
+    greeting: "Hi! How can we help? You can reach a person at any time with \"Talk to a human\".",
+    not_sure: "Sorry, I'm not sure I understood. Try other words, or press \"Talk to a human\" and a person will answer.",
+    handing_over: "Sure, connecting you with a person now.",
+    ask_placeholder: "Type your question",
+    send: "Send",
+    form_title: "Talk to a human",
+    form_message: "What do you need help with?",
+    form_contact: "Contact (optional: e-mail or phone)",
+    form_contact_hint: "Replies appear here; leave a contact to get them after you leave the page.",
+    form_send: "Send",
+    form_cancel: "Cancel",
+    sending: "Sending…",
+    receipt_title: "A person will help you",
+    receipt_case: "Case number",
+    receipt_next: "You are next in line; we will reply shortly.",
+    receipt_position: "People ahead of you",
+    receipt_reply_here: "The reply will appear in this window.",
+    failed_title: "Could not send yet",
+    failed_offline: "No connection. Nothing you wrote is lost; please try again.",
+    failed_unexpected: "Something went wrong. Nothing you wrote is lost; please try again.",
+    retry: "Try again",
+    hotline: "Hotline",
+    error_message_empty: "Please say briefly what you need help with.",
+    error_message_long: "That is too long; please keep it under 2,000 characters.",
+    error_contact: "Enter a valid e-mail or phone number, or leave it empty.",
+};
+
+/// The texts for `locale`.
+pub fn texts(locale: Locale) -> &'static Texts {
+    match locale {
+        Locale::ZhCn => &ZH_CN,
+        Locale::ZhTw => &ZH_TW,
+        Locale::En => &EN,
+    }
+}
+
+/// Picks the UI locale: an explicit setting wins, then the page's `lang`, then the browser's
+/// languages in order, then Simplified Chinese.
+///
+/// ```
+/// use kefu_api::Locale;
+/// use kefu_widget::i18n::choose_locale;
+/// assert_eq!(choose_locale("auto", "zh-Hant", &["en-US"]), Locale::ZhTw);
+/// assert_eq!(choose_locale("en", "zh-CN", &[]), Locale::En);
+/// assert_eq!(choose_locale("auto", "", &["fr-FR", "en-GB"]), Locale::En);
+/// assert_eq!(choose_locale("auto", "de", &["fr"]), Locale::ZhCn);
+/// ```
+pub fn choose_locale(setting: &str, page_lang: &str, browser: &[&str]) -> Locale {
+    std::iter::once(setting)
+        .chain(std::iter::once(page_lang))
+        .chain(browser.iter().copied())
+        .find_map(Locale::from_tag)
+        .unwrap_or_default()
+}

@@ -1,0 +1,3 @@
+//! Everything that touches the network (and, later, storage) lives here.
+
+pub mod api;

@@ -1,0 +1,401 @@
+//! The widget's state and its pure reducer: what the shopper sees, with no IO.
+
+use kefu_api::{EscalationReason, EscalationReceipt, Locale, Speaker, TranscriptLine};
+use std::rc::Rc;
+use yew::Reducible;
+
+use crate::i18n::texts;
+
+/// A bot line, stored by meaning so it can be shown (and sent) in the shopper's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BotLine {
+    /// The opening line.
+    Greeting,
+    /// The honest "not sure" answer.
+    NotSure,
+    /// Acknowledges a request for a person.
+    HandingOver,
+}
+
+/// One line of the conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// What the shopper typed.
+    Shopper(String),
+    /// What the widget answered.
+    Bot(BotLine),
+}
+
+/// The hand-off sheet over the conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Sheet {
+    /// No sheet: the conversation and the composer.
+    #[default]
+    None,
+    /// The hand-off form.
+    Form,
+    /// The hand-off is on its way.
+    Sending,
+    /// The server took the case.
+    Sent(EscalationReceipt),
+    /// Sending failed; the form's content is kept for a retry.
+    Failed(FailureKind),
+}
+
+/// Why a hand-off could not be sent, as the shopper is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The server could not be reached.
+    Offline,
+    /// Anything else.
+    Unexpected,
+}
+
+/// The hand-off being prepared: what the form holds and the key that makes sending idempotent.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Handoff {
+    /// Why the shopper is being handed over.
+    pub reason: EscalationReason,
+    /// The message field.
+    pub message: String,
+    /// The contact field.
+    pub contact: String,
+    /// The idempotency key, made once per hand-off and reused by every retry.
+    pub key: String,
+}
+
+/// Everything the widget shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    /// Whether the panel is open.
+    pub open: bool,
+    /// The UI language.
+    pub locale: Locale,
+    /// The conversation, oldest first.
+    pub lines: Vec<Line>,
+    /// The hand-off sheet.
+    pub sheet: Sheet,
+    /// The hand-off in preparation or in flight.
+    pub handoff: Handoff,
+}
+
+impl State {
+    /// A closed panel with the greeting.
+    pub fn new(locale: Locale, open: bool) -> Self {
+        State {
+            open,
+            locale,
+            lines: vec![Line::Bot(BotLine::Greeting)],
+            sheet: Sheet::None,
+            handoff: Handoff::default(),
+        }
+    }
+
+    /// The conversation as sent to the server, bot lines in the shopper's language.
+    pub fn transcript(&self) -> Vec<TranscriptLine> {
+        let t = texts(self.locale);
+        self.lines
+            .iter()
+            .filter(|line| **line != Line::Bot(BotLine::Greeting))
+            .map(|line| match line {
+                Line::Shopper(text) => TranscriptLine {
+                    from: Speaker::Shopper,
+                    text: text.clone(),
+                },
+                Line::Bot(bot) => TranscriptLine {
+                    from: Speaker::Bot,
+                    text: bot_text(*bot, t).to_owned(),
+                },
+            })
+            .collect()
+    }
+
+    /// The shopper's questions, joined: the form's default message and the case summary.
+    pub fn questions(&self) -> String {
+        self.lines
+            .iter()
+            .filter_map(|line| match line {
+                Line::Shopper(text) => Some(text.as_str()),
+                Line::Bot(_) => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// The words of a bot line.
+pub fn bot_text(line: BotLine, t: &crate::i18n::Texts) -> &'static str {
+    match line {
+        BotLine::Greeting => t.greeting,
+        BotLine::NotSure => t.not_sure,
+        BotLine::HandingOver => t.handing_over,
+    }
+}
+
+/// What can happen to the widget.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Open or close the panel.
+    SetOpen(bool),
+    /// The shopper sent a question.
+    Ask {
+        /// What they typed.
+        text: String,
+        /// A fresh idempotency key, used if the question asks for a person.
+        fresh_key: String,
+    },
+    /// The shopper asked for a person.
+    RequestHuman {
+        /// Why.
+        reason: EscalationReason,
+        /// A fresh idempotency key, used only if no hand-off is in preparation.
+        fresh_key: String,
+    },
+    /// The form's fields changed.
+    EditForm {
+        /// The message field.
+        message: String,
+        /// The contact field.
+        contact: String,
+    },
+    /// The shopper closed the form without sending.
+    CancelForm,
+    /// The hand-off left for the server.
+    Sending,
+    /// The server took the case.
+    Sent(EscalationReceipt),
+    /// Sending failed.
+    Failed(FailureKind),
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::SetOpen(open) => next.open = open,
+            Action::Ask { text, fresh_key } => {
+                let text = text.trim().to_owned();
+                if text.is_empty() {
+                    return self;
+                }
+                let wants_person = wants_human(&text);
+                next.lines.push(Line::Shopper(text));
+                if wants_person {
+                    next.lines.push(Line::Bot(BotLine::HandingOver));
+                    // Saying it is pressing the button: no confirmation loop.
+                    return Rc::new(next).reduce(Action::RequestHuman {
+                        reason: EscalationReason::Keyword,
+                        fresh_key,
+                    });
+                }
+                next.lines.push(Line::Bot(BotLine::NotSure));
+            }
+            Action::RequestHuman { reason, fresh_key } => match next.sheet {
+                // Already sending or already with a person: show that, never a second case.
+                Sheet::Sending | Sheet::Sent(_) => next.open = true,
+                Sheet::Form | Sheet::Failed(_) => {
+                    next.open = true;
+                    next.sheet = Sheet::Form;
+                }
+                Sheet::None => {
+                    next.open = true;
+                    next.sheet = Sheet::Form;
+                    // A hand-off that was prepared but not sent keeps its key.
+                    let key = if next.handoff.key.is_empty() {
+                        fresh_key
+                    } else {
+                        next.handoff.key.clone()
+                    };
+                    next.handoff = Handoff {
+                        reason,
+                        message: last_question(&next.lines),
+                        contact: next.handoff.contact.clone(),
+                        key,
+                    };
+                }
+            },
+            Action::EditForm { message, contact } => {
+                next.handoff.message = message;
+                next.handoff.contact = contact;
+            }
+            Action::CancelForm => next.sheet = Sheet::None,
+            Action::Sending => next.sheet = Sheet::Sending,
+            Action::Sent(receipt) => next.sheet = Sheet::Sent(receipt),
+            Action::Failed(kind) => next.sheet = Sheet::Failed(kind),
+        }
+        Rc::new(next)
+    }
+}
+
+fn last_question(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .rev()
+        .find_map(|line| match line {
+            Line::Shopper(text) if !wants_human(text) => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// Words that ask for a person, in Simplified and Traditional Chinese and English.
+const HUMAN_WORDS_ZH: &[&str] = &[
+    "人工", "真人", "客服", "投诉", "投訴", "转接", "轉接",
+];
+const HUMAN_PHRASES_EN: &[&str] = &[
+    "human",
+    "agent",
+    "representative",
+    "real person",
+    "talk to someone",
+    "speak to someone",
+    "talk to a person",
+    "speak to a person",
+    "operator",
+];
+
+/// Whether `text` asks for a person, anywhere in the sentence ("我要转人工", "can I talk to an agent?").
+///
+/// ```
+/// use kefu_widget::state::wants_human;
+/// assert!(wants_human("转人工"));
+/// assert!(wants_human("我要投訴！"));
+/// assert!(wants_human("Can I speak to a HUMAN please"));
+/// assert!(!wants_human("快递到哪了"));
+/// assert!(!wants_human("humane society")); // whole words only
+/// ```
+pub fn wants_human(text: &str) -> bool {
+    if HUMAN_WORDS_ZH.iter().any(|w| text.contains(w)) {
+        return true;
+    }
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    HUMAN_PHRASES_EN.iter().any(|phrase| {
+        let wanted: Vec<&str> = phrase.split(' ').collect();
+        words.windows(wanted.len()).any(|window| {
+            window
+                .iter()
+                .zip(&wanted)
+                .all(|(w, p)| *w == *p || w.strip_suffix('s') == Some(p))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(state: State, actions: Vec<Action>) -> State {
+        let mut state = Rc::new(state);
+        for action in actions {
+            state = state.reduce(action);
+        }
+        (*state).clone()
+    }
+
+    fn request(key: &str) -> Action {
+        Action::RequestHuman {
+            reason: EscalationReason::Button,
+            fresh_key: key.into(),
+        }
+    }
+
+    fn ask(text: &str) -> Action {
+        Action::Ask {
+            text: text.into(),
+            fresh_key: format!("key-for-{text}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_question_gets_an_honest_not_sure() {
+        let s = reduce(State::new(Locale::ZhCn, true), vec![ask("快递到哪了")]);
+        assert_eq!(
+            s.lines[1..],
+            [Line::Shopper("快递到哪了".into()), Line::Bot(BotLine::NotSure)]
+        );
+        assert_eq!(s.sheet, Sheet::None);
+    }
+
+    #[test]
+    fn blank_questions_change_nothing() {
+        let start = State::new(Locale::En, true);
+        assert_eq!(reduce(start.clone(), vec![ask(" \n ")]), start);
+    }
+
+    #[test]
+    fn typing_a_request_for_a_person_opens_the_form_at_once() {
+        let s = reduce(
+            State::new(Locale::ZhTw, true),
+            vec![
+                ask("退貨運費誰付"),
+                request("k-typed-first"),
+                Action::CancelForm,
+                ask("我要轉人工"),
+            ],
+        );
+        assert_eq!(s.sheet, Sheet::Form);
+        assert_eq!(s.handoff.message, "退貨運費誰付");
+        assert_eq!(s.lines.last(), Some(&Line::Bot(BotLine::HandingOver)));
+    }
+
+    #[test]
+    fn a_hand_off_keeps_its_key_through_failures_and_retries() {
+        let s = reduce(
+            State::new(Locale::En, false),
+            vec![
+                request("key-one"),
+                Action::Sending,
+                Action::Failed(FailureKind::Offline),
+                request("key-two"),
+            ],
+        );
+        assert!(s.open);
+        assert_eq!(s.sheet, Sheet::Form);
+        assert_eq!(s.handoff.key, "key-one");
+    }
+
+    #[test]
+    fn after_a_case_exists_the_button_shows_it_instead_of_opening_another() {
+        let receipt = EscalationReceipt {
+            case_id: "K-1".into(),
+            access_token: "t".into(),
+            position: 0,
+        };
+        let s = reduce(
+            State::new(Locale::En, true),
+            vec![request("key-one"), Action::Sent(receipt.clone()), Action::SetOpen(false), request("key-two")],
+        );
+        assert!(s.open);
+        assert_eq!(s.sheet, Sheet::Sent(receipt));
+    }
+
+    #[test]
+    fn the_transcript_speaks_the_shoppers_language_and_skips_the_greeting() {
+        let s = reduce(State::new(Locale::En, true), vec![ask("refund??")]);
+        let transcript = s.transcript();
+        assert_eq!(transcript.len(), 2);
+        assert_eq!(transcript[0].text, "refund??");
+        assert_eq!(transcript[1].from, Speaker::Bot);
+        assert!(transcript[1].text.starts_with("Sorry"));
+    }
+
+    #[test]
+    fn requests_for_a_person() {
+        for yes in [
+            "人工", "转人工", "人工客服", "真人", "找客服", "投诉", "轉人工", "真人客服", "我要投訴",
+            "human", "Agent!", "representative", "real person", "I want to talk to someone",
+            "agents", "可以转接吗",
+        ] {
+            assert!(wants_human(yes), "{yes} should ask for a person");
+        }
+        for no in ["快递到哪了", "退货", "refund??", "humanity", "agenda", "person"] {
+            assert!(!wants_human(no), "{no} should not ask for a person");
+        }
+    }
+}

@@ -38,7 +38,9 @@ fn escalation(state: &State, session: &str, contact: Option<Contact>) -> NewEsca
         .take(limits::MAX_SUMMARY_CHARS)
         .collect();
     let mut transcript = state.transcript();
-    let excess = transcript.len().saturating_sub(limits::MAX_TRANSCRIPT_LINES);
+    let excess = transcript
+        .len()
+        .saturating_sub(limits::MAX_TRANSCRIPT_LINES);
     transcript.drain(..excess);
     NewEscalation {
         session: session.to_owned(),
@@ -94,7 +96,9 @@ pub fn App(props: &AppProps) -> Html {
     };
     let onedit = {
         let state = state.clone();
-        Callback::from(move |(message, contact)| state.dispatch(Action::EditForm { message, contact }))
+        Callback::from(move |(message, contact)| {
+            state.dispatch(Action::EditForm { message, contact })
+        })
     };
     let oncancel = {
         let state = state.clone();

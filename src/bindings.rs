@@ -22,7 +22,9 @@ fn get(target: &JsValue, key: &str) -> JsValue {
 }
 
 fn get_string(target: &JsValue, key: &str) -> Option<String> {
-    get(target, key).as_string().filter(|s| !s.trim().is_empty())
+    get(target, key)
+        .as_string()
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// The loader's boot settings, if the widget was started by the loader.

@@ -34,7 +34,9 @@ impl fmt::Display for WidgetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WidgetError::Offline => f.write_str("the server could not be reached"),
-            WidgetError::Server { status, code } => write!(f, "the server answered {status} {code}"),
+            WidgetError::Server { status, code } => {
+                write!(f, "the server answered {status} {code}")
+            }
             WidgetError::Decode(why) => write!(f, "unexpected answer: {why}"),
         }
     }

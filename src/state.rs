@@ -241,9 +241,7 @@ fn last_question(lines: &[Line]) -> String {
 }
 
 /// Words that ask for a person, in Simplified and Traditional Chinese and English.
-const HUMAN_WORDS_ZH: &[&str] = &[
-    "人工", "真人", "客服", "投诉", "投訴", "转接", "轉接",
-];
+const HUMAN_WORDS_ZH: &[&str] = &["人工", "真人", "客服", "投诉", "投訴", "转接", "轉接"];
 const HUMAN_PHRASES_EN: &[&str] = &[
     "human",
     "agent",
@@ -270,9 +268,10 @@ pub fn wants_human(text: &str) -> bool {
     if HUMAN_WORDS_ZH.iter().any(|w| text.contains(w)) {
         return true;
     }
-    let lower = text.to_lowercase();
+    // ASCII folding is enough for the English phrases and keeps Unicode tables out of the wasm.
+    let lower = text.to_ascii_lowercase();
     let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
     HUMAN_PHRASES_EN.iter().any(|phrase| {
@@ -317,7 +316,10 @@ mod tests {
         let s = reduce(State::new(Locale::ZhCn, true), vec![ask("快递到哪了")]);
         assert_eq!(
             s.lines[1..],
-            [Line::Shopper("快递到哪了".into()), Line::Bot(BotLine::NotSure)]
+            [
+                Line::Shopper("快递到哪了".into()),
+                Line::Bot(BotLine::NotSure)
+            ]
         );
         assert_eq!(s.sheet, Sheet::None);
     }
@@ -369,7 +371,12 @@ mod tests {
         };
         let s = reduce(
             State::new(Locale::En, true),
-            vec![request("key-one"), Action::Sent(receipt.clone()), Action::SetOpen(false), request("key-two")],
+            vec![
+                request("key-one"),
+                Action::Sent(receipt.clone()),
+                Action::SetOpen(false),
+                request("key-two"),
+            ],
         );
         assert!(s.open);
         assert_eq!(s.sheet, Sheet::Sent(receipt));
@@ -388,13 +395,33 @@ mod tests {
     #[test]
     fn requests_for_a_person() {
         for yes in [
-            "人工", "转人工", "人工客服", "真人", "找客服", "投诉", "轉人工", "真人客服", "我要投訴",
-            "human", "Agent!", "representative", "real person", "I want to talk to someone",
-            "agents", "可以转接吗",
+            "人工",
+            "转人工",
+            "人工客服",
+            "真人",
+            "找客服",
+            "投诉",
+            "轉人工",
+            "真人客服",
+            "我要投訴",
+            "human",
+            "Agent!",
+            "representative",
+            "real person",
+            "I want to talk to someone",
+            "agents",
+            "可以转接吗",
         ] {
             assert!(wants_human(yes), "{yes} should ask for a person");
         }
-        for no in ["快递到哪了", "退货", "refund??", "humanity", "agenda", "person"] {
+        for no in [
+            "快递到哪了",
+            "退货",
+            "refund??",
+            "humanity",
+            "agenda",
+            "person",
+        ] {
             assert!(!wants_human(no), "{no} should not ask for a person");
         }
     }

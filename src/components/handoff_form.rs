@@ -22,7 +22,11 @@ pub struct HandoffFormProps {
 }
 
 /// Checks the form with the same rules the server applies.
-fn check(texts: &'static Texts, message: &str, contact: &str) -> Result<Option<Contact>, &'static str> {
+fn check(
+    texts: &'static Texts,
+    message: &str,
+    contact: &str,
+) -> Result<Option<Contact>, &'static str> {
     if message.trim().is_empty() {
         return Err(texts.error_message_empty);
     }

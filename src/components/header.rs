@@ -29,7 +29,7 @@ pub fn PanelHeader(props: &PanelHeaderProps) -> Html {
         Callback::from(move |_: MouseEvent| onclose.emit(()))
     };
     html! {
-        <header class="kefu-header">
+        <div class="kefu-header">
             <h2 id="kefu-title" class="kefu-title">{ &props.title }</h2>
             <button type="button" class="kefu-human" onclick={onhuman}>
                 <svg class="kefu-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -49,6 +49,6 @@ pub fn PanelHeader(props: &PanelHeaderProps) -> Html {
                     <path d="M6 6l12 12M18 6L6 18" />
                 </svg>
             </button>
-        </header>
+        </div>
     }
 }

@@ -26,7 +26,8 @@ pub fn MessageList(props: &MessageListProps) -> Html {
         });
     }
     html! {
-        <ol class="kefu-messages" role="log" aria-live="polite" aria-label={props.texts.conversation} ref={list}>
+        <div class="kefu-log" role="log" aria-live="polite" aria-label={props.texts.conversation} ref={list}>
+        <ol class="kefu-messages">
             { for props.lines.iter().map(|line| match line {
                 Line::Shopper(text) => html! {
                     <li class="kefu-message kefu-message--shopper">{ text }</li>
@@ -36,5 +37,6 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                 },
             }) }
         </ol>
+        </div>
     }
 }

@@ -40,8 +40,10 @@ pub fn use_composing(node: NodeRef) -> Rc<Cell<bool>> {
                     "compositionstart",
                     start.as_ref().unchecked_ref(),
                 );
-                let _ = target
-                    .add_event_listener_with_callback("compositionend", end.as_ref().unchecked_ref());
+                let _ = target.add_event_listener_with_callback(
+                    "compositionend",
+                    end.as_ref().unchecked_ref(),
+                );
                 (target, start, end)
             });
             move || {

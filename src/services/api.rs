@@ -1,8 +1,8 @@
 //! Calls to the Kefu server, with the wire types from `kefu-api`.
 
 use crate::error::WidgetError;
-use kefu_api::{ApiError, EscalationReceipt, NewEscalation, API_PREFIX, IDEMPOTENCY_HEADER};
-use wasm_bindgen::JsCast;
+use kefu_api::{EscalationReceipt, NewEscalation, API_PREFIX, IDEMPOTENCY_HEADER};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
@@ -35,17 +35,28 @@ pub async fn post_escalation(
         Ok(promise) => JsFuture::from(promise).await.ok(),
         Err(_) => None,
     };
-    if response.ok() {
-        let json = json.ok_or_else(|| WidgetError::Decode("no JSON body".into()))?;
-        serde_wasm_bindgen::from_value(json).map_err(|e| WidgetError::Decode(e.to_string()))
-    } else {
-        let code = json
-            .and_then(|j| serde_wasm_bindgen::from_value::<ApiError>(j).ok())
-            .map(|e| e.error)
-            .unwrap_or_default();
-        Err(WidgetError::Server {
+    let json = json.unwrap_or(JsValue::UNDEFINED);
+    if !response.ok() {
+        return Err(WidgetError::Server {
             status: response.status(),
-            code,
-        })
+            code: string_field(&json, "error").unwrap_or_default(),
+        });
     }
+    // Read by hand rather than with serde: serde's deserialiser error messages cost ~10 KB of wasm.
+    let receipt = (|| {
+        Some(EscalationReceipt {
+            case_id: string_field(&json, "case_id")?,
+            access_token: string_field(&json, "access_token")?,
+            position: field(&json, "position").as_f64()? as u32,
+        })
+    })();
+    receipt.ok_or_else(|| WidgetError::Decode("not an escalation receipt".into()))
+}
+
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn string_field(object: &JsValue, name: &str) -> Option<String> {
+    field(object, name).as_string()
 }

@@ -1,1 +1,135 @@
-fn main() {}
+//! Kefu's project commands, so that the README needs two lines: `cargo xtask demo` and
+//! `cargo xtask test`. Each installs what it needs and skips what is already there.
+
+mod run;
+mod sizes;
+mod tools;
+
+use run::{cargo, project_root, Step};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  demo [SERVER ARGS]  build the widget and start the demo shop on http://127.0.0.1:8080
+  test                run every check: format, lints, unit, browser and end-to-end tests
+  sizes               print the gzip sizes of the built widget (after a build)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        Some("sizes") => sizes::report(&project_root().join("dist")).map(|_| ()),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the widget in release mode (Trunk + wasm-opt) into `dist/`.
+fn build_widget() -> Result<(), String> {
+    Step::new("widget: trunk build --release")
+        .program("trunk")
+        .args(["build", "--release"])
+        .run()
+}
+
+fn demo(server_args: &[String]) -> Result<(), String> {
+    tools::ensure_build_tools()?;
+    build_widget()?;
+    sizes::report(&project_root().join("dist"))?;
+    let mut args = vec!["run", "-p", "kefu-server", "--profile", "server", "--"];
+    if !server_args.iter().any(|a| a == "--bind") {
+        args.extend(["--bind", "127.0.0.1:8080"]);
+    }
+    if !server_args.iter().any(|a| a == "--demo") {
+        args.push("--demo");
+    }
+    args.extend(server_args.iter().map(String::as_str));
+    println!("\nStarting the demo shop; open http://127.0.0.1:8080/ (Ctrl+C stops it).");
+    cargo("server: kefu-server --demo", &args).run()
+}
+
+fn test() -> Result<(), String> {
+    let started = Instant::now();
+    tools::ensure_build_tools()?;
+    tools::ensure_browser()?;
+    let wasm = ["--target", "wasm32-unknown-unknown"];
+
+    cargo("format", &["fmt", "--all", "--check"]).run()?;
+    cargo(
+        "lint (native)",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+    cargo(
+        "lint (wasm32)",
+        &[
+            "clippy",
+            "-p",
+            "kefu-widget",
+            "-p",
+            "kefu-api",
+            "-p",
+            "kefu-faq",
+            wasm[0],
+            wasm[1],
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+    cargo("unit and server tests", &["test", "--workspace"]).run()?;
+    cargo("docs", &["doc", "--workspace", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .run()?;
+    cargo(
+        "browser tests (wasm-bindgen-test, headless Chromium)",
+        &[
+            "test",
+            "-p",
+            "kefu-widget",
+            wasm[0],
+            wasm[1],
+            "--test",
+            "panel",
+        ],
+    )
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+    .run()?;
+    build_widget()?;
+    let sizes = sizes::report(&project_root().join("dist"))?;
+    cargo("server binary", &["build", "-p", "kefu-server"]).run()?;
+    run::end_to_end()?;
+    println!("\n{sizes}");
+    println!(
+        "xtask test: every check passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

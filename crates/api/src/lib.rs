@@ -226,7 +226,8 @@ fn is_email(s: &str) -> bool {
 fn is_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     (6..=20).contains(&digits)
-        && s.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +-.()".contains(c))
 }
 
 /// The body of `POST /api/v1/escalations`: everything a person needs to help without asking again.
@@ -500,7 +501,14 @@ mod tests {
 
     #[test]
     fn contact_field() {
-        for bad in ["a@b", "@b.cn", "a b@c.cn", "a@b@c.cn", "12345", "138 0013 800x"] {
+        for bad in [
+            "a@b",
+            "@b.cn",
+            "a b@c.cn",
+            "a@b@c.cn",
+            "12345",
+            "138 0013 800x",
+        ] {
             assert!(Contact::parse(bad).is_err(), "{bad} should be rejected");
         }
         for good in ["li.lei@example.com", "13800138000", "(02) 2345-6789"] {

@@ -21,7 +21,11 @@ async fn main() -> anyhow::Result<()> {
     if config.demo {
         println!("demo shop: http://{addr}/");
     }
-    if let Some(token) = state.agent_token.as_deref().filter(|_| config.agent_token.is_none()) {
+    if let Some(token) = state
+        .agent_token
+        .as_deref()
+        .filter(|_| config.agent_token.is_none())
+    {
         println!("agents' API token (demo): {token}");
     }
     axum::serve(listener, app(state))

@@ -34,7 +34,9 @@ async fn server_with(extra: &[&str]) -> TestServer {
         "/nonexistent",
     ];
     args.extend_from_slice(extra);
-    let state = AppState::from_config(Config::parse_from(args)).await.unwrap();
+    let state = AppState::from_config(Config::parse_from(args))
+        .await
+        .unwrap();
     TestServer {
         app: app(state),
         _dir: dir,
@@ -65,7 +67,13 @@ impl TestServer {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
         Reply {
             status,
             headers,
@@ -74,8 +82,8 @@ impl TestServer {
     }
 
     async fn escalate(&self, key: Option<&str>, body: impl Into<Body>) -> Reply {
-        let mut request = Request::post("/api/v1/escalations")
-            .header(header::CONTENT_TYPE, "application/json");
+        let mut request =
+            Request::post("/api/v1/escalations").header(header::CONTENT_TYPE, "application/json");
         if let Some(key) = key {
             request = request.header("Idempotency-Key", key);
         }
@@ -123,14 +131,19 @@ async fn health_check_answers() {
 #[tokio::test]
 async fn escalation_creates_a_case_the_shopper_and_agents_can_find() {
     let s = server().await;
-    let reply = s.escalate(Some("key-00000001"), escalation("包裹三天没动了")).await;
+    let reply = s
+        .escalate(Some("key-00000001"), escalation("包裹三天没动了"))
+        .await;
     assert_eq!(reply.status, StatusCode::CREATED);
     let receipt: EscalationReceipt = reply.json();
     assert!(receipt.case_id.starts_with("K-"));
     assert_eq!(receipt.position, 0);
 
     let view = s
-        .get(&format!("/api/v1/escalations/{}", receipt.case_id), Some(&receipt.access_token))
+        .get(
+            &format!("/api/v1/escalations/{}", receipt.case_id),
+            Some(&receipt.access_token),
+        )
         .await;
     assert_eq!(view.status, StatusCode::OK);
     assert_eq!(view.json::<CaseView>().case_id, receipt.case_id);
@@ -141,9 +154,14 @@ async fn escalation_creates_a_case_the_shopper_and_agents_can_find() {
     assert_eq!(case.case_id, receipt.case_id);
     assert_eq!(case.escalation.message, "包裹三天没动了");
     assert_eq!(case.escalation.transcript.len(), 2);
-    assert_eq!(case.escalation.contact.as_ref().unwrap().email.as_deref(), Some("li@example.com"));
+    assert_eq!(
+        case.escalation.contact.as_ref().unwrap().email.as_deref(),
+        Some("li@example.com")
+    );
 
-    let second = s.escalate(Some("key-00000002"), escalation("还有发票")).await;
+    let second = s
+        .escalate(Some("key-00000002"), escalation("还有发票"))
+        .await;
     assert_eq!(second.json::<EscalationReceipt>().position, 1);
 }
 
@@ -154,10 +172,15 @@ async fn the_same_key_returns_the_same_case_never_two() {
     let again = s.escalate(Some("retry-key-1"), escalation("退货")).await;
     assert_eq!(first.status, StatusCode::CREATED);
     assert_eq!(again.status, StatusCode::OK);
-    assert_eq!(first.json::<EscalationReceipt>(), again.json::<EscalationReceipt>());
+    assert_eq!(
+        first.json::<EscalationReceipt>(),
+        again.json::<EscalationReceipt>()
+    );
     assert_eq!(s.open_cases().await.cases.len(), 1);
 
-    let reused = s.escalate(Some("retry-key-1"), escalation("something else")).await;
+    let reused = s
+        .escalate(Some("retry-key-1"), escalation("something else"))
+        .await;
     assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reused.error(), "idempotency_key_reused");
     assert_eq!(s.open_cases().await.cases.len(), 1);
@@ -184,7 +207,8 @@ async fn futures_join(s: &TestServer, n: usize) -> Vec<Reply> {
                 app,
                 _dir: tempfile::tempdir().unwrap(),
             };
-            t.escalate(Some("same-key-for-all"), escalation("同时")).await
+            t.escalate(Some("same-key-for-all"), escalation("同时"))
+                .await
         }));
     }
     let mut replies = Vec::new();
@@ -198,19 +222,54 @@ async fn futures_join(s: &TestServer, n: usize) -> Vec<Reply> {
 async fn bad_requests_get_a_json_reason_and_store_nothing() {
     let s = server().await;
     let cases: &[(Option<&str>, String, StatusCode, &str)] = &[
-        (None, escalation("hi"), StatusCode::BAD_REQUEST, "missing_idempotency_key"),
-        (Some("short"), escalation("hi"), StatusCode::BAD_REQUEST, "invalid_idempotency_key"),
-        (Some("bad key with spaces"), escalation("hi"), StatusCode::BAD_REQUEST, "invalid_idempotency_key"),
-        (Some("key-bad-json"), "{not json".into(), StatusCode::BAD_REQUEST, "malformed_json"),
-        (Some("key-empty-body"), String::new(), StatusCode::BAD_REQUEST, "malformed_json"),
-        (Some("key-wrong-type"), r#"{"session": 5}"#.into(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (
+            None,
+            escalation("hi"),
+            StatusCode::BAD_REQUEST,
+            "missing_idempotency_key",
+        ),
+        (
+            Some("short"),
+            escalation("hi"),
+            StatusCode::BAD_REQUEST,
+            "invalid_idempotency_key",
+        ),
+        (
+            Some("bad key with spaces"),
+            escalation("hi"),
+            StatusCode::BAD_REQUEST,
+            "invalid_idempotency_key",
+        ),
+        (
+            Some("key-bad-json"),
+            "{not json".into(),
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            Some("key-empty-body"),
+            String::new(),
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            Some("key-wrong-type"),
+            r#"{"session": 5}"#.into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
         (
             Some("key-bad-locale"),
             escalation("hi").replace("zh-CN", "fr"),
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_body",
         ),
-        (Some("key-blank-msg"), escalation("   "), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+        (
+            Some("key-blank-msg"),
+            escalation("   "),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+        ),
         (
             Some("key-long-msg"),
             escalation(&"长".repeat(2_001)),
@@ -232,7 +291,11 @@ async fn bad_requests_get_a_json_reason_and_store_nothing() {
     ];
     for (key, body, status, code) in cases {
         let reply = s.escalate(*key, body.clone()).await;
-        assert_eq!((reply.status, reply.error().as_str()), (*status, *code), "{key:?}");
+        assert_eq!(
+            (reply.status, reply.error().as_str()),
+            (*status, *code),
+            "{key:?}"
+        );
     }
 
     let no_json = s
@@ -262,13 +325,21 @@ async fn hostile_text_is_stored_as_text() {
 #[tokio::test]
 async fn case_view_does_not_tell_unknown_cases_from_wrong_tokens() {
     let s = server().await;
-    let receipt: EscalationReceipt = s.escalate(Some("key-view-0001"), escalation("hi")).await.json();
-    let other: EscalationReceipt = s.escalate(Some("key-view-0002"), escalation("yo")).await.json();
+    let receipt: EscalationReceipt = s
+        .escalate(Some("key-view-0001"), escalation("hi"))
+        .await
+        .json();
+    let other: EscalationReceipt = s
+        .escalate(Some("key-view-0002"), escalation("yo"))
+        .await
+        .json();
     let url = format!("/api/v1/escalations/{}", receipt.case_id);
 
     assert_eq!(s.get(&url, None).await.status, StatusCode::UNAUTHORIZED);
     let wrong = s.get(&url, Some(&other.access_token)).await;
-    let unknown = s.get("/api/v1/escalations/K-999", Some(&other.access_token)).await;
+    let unknown = s
+        .get("/api/v1/escalations/K-999", Some(&other.access_token))
+        .await;
     let garbage = s.get(&url, Some("zz-not-hex")).await;
     for reply in [&wrong, &unknown, &garbage] {
         assert_eq!(reply.status, StatusCode::NOT_FOUND);
@@ -279,21 +350,34 @@ async fn case_view_does_not_tell_unknown_cases_from_wrong_tokens() {
 #[tokio::test]
 async fn agents_api_needs_its_token() {
     let s = server().await;
-    assert_eq!(s.get("/api/v1/agent/cases", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        s.get("/api/v1/agent/cases", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(
         s.get("/api/v1/agent/cases", Some("wrong")).await.status,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(s.get("/api/v1/agent/cases", Some(AGENT)).await.status, StatusCode::OK);
+    assert_eq!(
+        s.get("/api/v1/agent/cases", Some(AGENT)).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
 async fn unknown_api_routes_and_methods_answer_json() {
     let s = server().await;
     let missing = s.get("/api/v1/nope", None).await;
-    assert_eq!((missing.status, missing.error().as_str()), (StatusCode::NOT_FOUND, "not_found"));
+    assert_eq!(
+        (missing.status, missing.error().as_str()),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
     let method = s
-        .send(Request::delete("/api/v1/escalations").body(Body::empty()).unwrap())
+        .send(
+            Request::delete("/api/v1/escalations")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(method.error(), "method_not_allowed");
@@ -308,17 +392,26 @@ async fn cors_allows_only_configured_origins() {
             .uri("/api/v1/escalations")
             .header(header::ORIGIN, origin)
             .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
-            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type,idempotency-key")
+            .header(
+                header::ACCESS_CONTROL_REQUEST_HEADERS,
+                "content-type,idempotency-key",
+            )
             .body(Body::empty())
             .unwrap()
     };
     let allowed = s.send(preflight("https://shop.example")).await;
     assert_eq!(
-        allowed.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(),
+        allowed
+            .headers
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .unwrap(),
         "https://shop.example"
     );
     let denied = s.send(preflight("https://evil.example")).await;
-    assert!(denied.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    assert!(denied
+        .headers
+        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .is_none());
 }
 
 #[tokio::test]

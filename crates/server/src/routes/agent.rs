@@ -19,7 +19,10 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 fn require_agent(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
-    let expected = state.agent_token.as_deref().ok_or_else(AppError::unauthorized)?;
+    let expected = state
+        .agent_token
+        .as_deref()
+        .ok_or_else(AppError::unauthorized)?;
     let given = bearer_token(headers).ok_or_else(AppError::unauthorized)?;
     if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())

@@ -26,7 +26,7 @@ impl SqliteStore {
             .foreign_keys(true);
         if let Some(dir) = options.get_filename().parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| sqlx::Error::Io(e))?;
+                std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
             }
         }
         // An in-memory database exists once per connection: keep exactly one.
@@ -69,8 +69,8 @@ impl CaseStore for SqliteStore {
         escalation: &NewEscalation,
         now_ms: i64,
     ) -> Result<Created, StoreError> {
-        let json = serde_json::to_string(escalation)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json =
+            serde_json::to_string(escalation).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO cases (idempotency_key, request_hash, created_at_ms, session, locale,
                                 reason, topic, escalation_json)
@@ -136,15 +136,19 @@ impl CaseStore for SqliteStore {
     }
 
     async fn setting_or_insert(&self, name: &str, make: String) -> Result<String, StoreError> {
-        sqlx::query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .bind(make)
-            .execute(&self.pool)
-            .await?;
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?)
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(make)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -1,0 +1,222 @@
+// End-to-end: the demo shop in real Chromium against the real server (started by `cargo xtask test`).
+//
+// Needs KEFU_URL (server base URL), KEFU_AGENT_TOKEN, and optionally SCREENSHOT_DIR and CHROMIUM.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const require = createRequire(new URL("../../tools/package.json", import.meta.url));
+const { chromium } = require("playwright-core");
+const axePath = require.resolve("axe-core/axe.min.js");
+
+const BASE = process.env.KEFU_URL;
+const AGENT = process.env.KEFU_AGENT_TOKEN;
+const SHOTS = process.env.SCREENSHOT_DIR || "tests/e2e/screenshots";
+assert.ok(BASE, "KEFU_URL must point at a running kefu-server --demo");
+assert.ok(AGENT, "KEFU_AGENT_TOKEN must be the server's agent token");
+mkdirSync(SHOTS, { recursive: true });
+
+const WIDGET_FILES = /kefu-widget\.js|kefu-widget_bg\.wasm|kefu\.css/;
+const STILL = { reducedMotion: "reduce" };
+const DESKTOP = { ...STILL, viewport: { width: 1280, height: 800 } };
+const PHONE = { ...STILL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+});
+after(async () => browser && browser.close());
+
+async function shopPage(options = DESKTOP, query = "") {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto(`${BASE}/${query}`);
+  await page.locator(".kefu-launcher").waitFor();
+  return { context, page, errors, requests };
+}
+
+// Opens the widget the way a shopper does and waits until the wasm panel is there.
+async function openWidget(page, { tap = false } = {}) {
+  const launcher = page.locator(".kefu-launcher");
+  if (tap) await launcher.tap();
+  else await launcher.click();
+  await page.locator(".kefu-panel").waitFor();
+}
+
+const human = (page) => page.locator(".kefu-header .kefu-human");
+
+async function cases() {
+  const response = await fetch(`${BASE}/api/v1/agent/cases`, {
+    headers: { Authorization: `Bearer ${AGENT}` },
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()).cases;
+}
+
+test("the shop pays only for the loader until the shopper touches the launcher", async () => {
+  const { context, page, requests, errors } = await shopPage();
+  assert.ok(requests.some((u) => u.endsWith("/kefu/loader.js")));
+  assert.deepEqual(requests.filter((u) => WIDGET_FILES.test(u)), []);
+  await page.locator(".kefu-launcher").hover();
+  await page.waitForRequest((r) => /kefu-widget_bg\.wasm/.test(r.url()));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a shopper reaches a person: human button, form, case number, case on the server", async () => {
+  const { context, page, errors } = await shopPage();
+  await openWidget(page);
+  const panel = page.locator(".kefu-panel");
+  assert.equal(await human(page).textContent(), "转人工");
+  await page.screenshot({ path: join(SHOTS, "desktop-open.png") });
+
+  // Ask something the bot cannot answer: it says so, and the human button stays.
+  await page.locator(".kefu-input").fill("快递三天没更新了");
+  await page.keyboard.press("Enter");
+  await panel.locator(".kefu-message--bot").nth(1).waitFor();
+  assert.equal(await human(page).count(), 1);
+
+  await human(page).click();
+  const form = page.locator(".kefu-form");
+  await form.waitFor();
+  assert.equal(await human(page).count(), 1, "human button stays while the form is open");
+  assert.equal(await page.locator("#kefu-form-message").inputValue(), "快递三天没更新了");
+
+  // A bad contact is refused with a clear message and nothing is sent.
+  await page.locator("#kefu-form-contact").fill("not a contact");
+  await form.locator(".kefu-primary").click();
+  assert.match(await page.locator("#kefu-form-error").textContent(), /邮箱或手机号/);
+  await page.locator("#kefu-form-contact").fill("li.lei@example.com");
+  await page.screenshot({ path: join(SHOTS, "desktop-form.png") });
+
+  const posted = page.waitForResponse((r) => r.url().endsWith("/api/v1/escalations"));
+  await form.locator(".kefu-primary").click();
+  const response = await posted;
+  assert.equal(response.status(), 201);
+  assert.match(response.request().headers()["idempotency-key"], /^[0-9a-f]{32}$/);
+  const receipt = await response.json();
+
+  const caseId = page.locator(".kefu-case-id");
+  await caseId.waitFor();
+  assert.equal(await caseId.textContent(), receipt.case_id);
+  assert.equal(await human(page).count(), 1, "human button stays on the receipt");
+  assert.match(await page.locator(".kefu-receipt").textContent(), /400-820-8820/);
+  await page.screenshot({ path: join(SHOTS, "desktop-receipt.png") });
+
+  // The agents' API has the whole context, so nobody asks again.
+  const stored = (await cases()).find((c) => c.case_id === receipt.case_id);
+  assert.ok(stored, `case ${receipt.case_id} is on the server`);
+  assert.equal(stored.escalation.message, "快递三天没更新了");
+  assert.equal(stored.escalation.locale, "zh-CN");
+  assert.equal(stored.escalation.reason, "button");
+  assert.equal(stored.escalation.contact.email, "li.lei@example.com");
+  assert.match(stored.escalation.page_url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  assert.deepEqual(
+    stored.escalation.transcript.map((l) => l.from),
+    ["shopper", "bot"],
+  );
+
+  // The shopper can read their own case with the token from the receipt.
+  const view = await fetch(`${BASE}/api/v1/escalations/${receipt.case_id}`, {
+    headers: { Authorization: `Bearer ${receipt.access_token}` },
+  });
+  assert.equal(view.status, 200);
+  assert.equal((await view.json()).status, "open");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("typing 转人工 hands over at once, without a confirmation loop", async () => {
+  const { context, page } = await shopPage();
+  await openWidget(page);
+  await page.locator(".kefu-input").fill("我要转人工");
+  await page.keyboard.press("Enter");
+  await page.locator(".kefu-form").waitFor();
+  await context.close();
+});
+
+test("one Idempotency-Key makes one case, however often it is sent", async () => {
+  const before = (await cases()).length;
+  const key = `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const body = JSON.stringify({ session: "e2e", locale: "en", message: "Where is my parcel?" });
+  const send = () =>
+    fetch(`${BASE}/api/v1/escalations`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+      body,
+    });
+  const first = await send();
+  const second = await send();
+  assert.equal(first.status, 201);
+  assert.equal(second.status, 200);
+  assert.equal((await first.json()).case_id, (await second.json()).case_id);
+  assert.equal((await cases()).length, before + 1);
+});
+
+test("the open panel has no accessibility violations (axe-core)", async () => {
+  const { context, page } = await shopPage();
+  await openWidget(page);
+  await page.addScriptTag({ path: axePath });
+  const scan = () =>
+    page.evaluate(async () => {
+      const result = await window.axe.run("#kefu-host", { resultTypes: ["violations"] });
+      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    });
+  assert.deepEqual(await scan(), [], "chat view");
+  await human(page).click();
+  await page.locator(".kefu-form").waitFor();
+  assert.deepEqual(await scan(), [], "hand-off form");
+  await context.close();
+});
+
+test("host-page CSS does not reach into the widget", async () => {
+  const { context, page } = await shopPage();
+  // The demo shop sets `button { all: unset }` and `svg { display: none }` on purpose.
+  await openWidget(page);
+  const style = await human(page).evaluate((el) => {
+    const s = getComputedStyle(el);
+    return { padding: s.paddingLeft, radius: s.borderRadius, svg: getComputedStyle(el.querySelector("svg")).display };
+  });
+  assert.deepEqual(style, { padding: "14px", radius: "999px", svg: "block" });
+  // And the widget's CSS does not leak out: the shop's buy button keeps its own look.
+  const buy = await page.locator(".shop-buy").evaluate((el) => getComputedStyle(el).borderRadius);
+  assert.equal(buy, "8px");
+  await context.close();
+});
+
+test("the widget speaks the page's language", async () => {
+  for (const [query, label] of [["?lang=zh-TW", "轉人工"], ["?lang=en", "Talk to a human"]]) {
+    const { context, page } = await shopPage(DESKTOP, query);
+    await openWidget(page);
+    assert.equal(await human(page).textContent(), label);
+    await context.close();
+  }
+});
+
+test("on a phone the panel fills the screen and keeps the human button", async () => {
+  const { context, page, errors } = await shopPage(PHONE);
+  await page.screenshot({ path: join(SHOTS, "phone-closed.png") });
+  await openWidget(page, { tap: true });
+  const box = await page.locator(".kefu-panel").boundingBox();
+  assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 390, 844]);
+  assert.ok(await human(page).isVisible());
+  await page.screenshot({ path: join(SHOTS, "phone-open.png") });
+  await human(page).tap();
+  await page.locator(".kefu-form").waitFor();
+  await page.screenshot({ path: join(SHOTS, "phone-form.png") });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

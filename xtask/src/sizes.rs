@@ -1,0 +1,44 @@
+//! The widget's size report: raw and gzip bytes of what a shop page downloads.
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::io::Write;
+use std::path::Path;
+
+/// Gzip size of `bytes` at the level servers use for static files.
+fn gzip_len(bytes: &[u8]) -> usize {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory").len()
+}
+
+/// Prints (and returns) the sizes of the loader and of the widget's js, wasm and css in `dist`.
+pub fn report(dist: &Path) -> Result<String, String> {
+    let mut out = String::from("widget sizes (bytes):\n");
+    let mut widget_gzip = 0;
+    for (file, part_of_widget) in [
+        ("loader.js", false),
+        ("kefu-widget.js", true),
+        ("kefu-widget_bg.wasm", true),
+        ("kefu.css", true),
+    ] {
+        let path = dist.join(file);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| format!("reading {}: {e} (build the widget first)", path.display()))?;
+        let gzip = gzip_len(&bytes);
+        if part_of_widget {
+            widget_gzip += gzip;
+        }
+        out.push_str(&format!(
+            "  {file:<22} {:>8} raw {:>8} gzip\n",
+            bytes.len(),
+            gzip
+        ));
+    }
+    out.push_str(&format!(
+        "  widget on first open (js + wasm + css): {widget_gzip} gzip = {:.1} KB (budget 100 KB)\n",
+        widget_gzip as f64 / 1024.0
+    ));
+    print!("{out}");
+    Ok(out)
+}

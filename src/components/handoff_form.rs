@@ -21,25 +21,31 @@ pub struct HandoffFormProps {
     pub oncancel: Callback<()>,
 }
 
+/// The form field a problem belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Message,
+    Contact,
+}
+
+/// A problem with one field, and what the shopper is told.
+type Problem = (Field, &'static str);
+
 /// Checks the form with the same rules the server applies.
-fn check(
-    texts: &'static Texts,
-    message: &str,
-    contact: &str,
-) -> Result<Option<Contact>, &'static str> {
+fn check(texts: &'static Texts, message: &str, contact: &str) -> Result<Option<Contact>, Problem> {
     if message.trim().is_empty() {
-        return Err(texts.error_message_empty);
+        return Err((Field::Message, texts.error_message_empty));
     }
     if message.chars().count() > limits::MAX_MESSAGE_CHARS {
-        return Err(texts.error_message_long);
+        return Err((Field::Message, texts.error_message_long));
     }
-    Contact::parse(contact).map_err(|_| texts.error_contact)
+    Contact::parse(contact).map_err(|_| (Field::Contact, texts.error_contact))
 }
 
 /// The form; focuses the message on open and shows one clear error at a time.
 #[component]
 pub fn HandoffForm(props: &HandoffFormProps) -> Html {
-    let error = use_state(|| None::<&'static str>);
+    let error = use_state(|| None::<Problem>);
     let message_ref = use_node_ref();
     {
         let message_ref = message_ref.clone();
@@ -50,19 +56,22 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
         });
     }
     let texts = props.texts;
+    // Editing a field clears the error: it was about what the shopper is now changing.
     let onmessage = {
-        let onedit = props.onedit.clone();
+        let (onedit, error) = (props.onedit.clone(), error.clone());
         let contact = props.contact.clone();
         Callback::from(move |e: InputEvent| {
             let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            error.set(None);
             onedit.emit((area.value(), contact.to_string()));
         })
     };
     let oncontact = {
-        let onedit = props.onedit.clone();
+        let (onedit, error) = (props.onedit.clone(), error.clone());
         let message = props.message.clone();
         Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            error.set(None);
             onedit.emit((message.to_string(), input.value()));
         })
     };
@@ -85,7 +94,7 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
         let oncancel = props.oncancel.clone();
         Callback::from(move |_: MouseEvent| oncancel.emit(()))
     };
-    let invalid = error.is_some().then_some("true");
+    let invalid = |field| (error.map(|(f, _)| f) == Some(field)).then_some("true");
     html! {
         <form class="kefu-sheet kefu-form" aria-labelledby="kefu-form-title" novalidate=true {onsubmit}>
             <h3 id="kefu-form-title" class="kefu-sheet-title">{ texts.form_title }</h3>
@@ -95,7 +104,7 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
                 class="kefu-field"
                 rows="3"
                 maxlength={limits::MAX_MESSAGE_CHARS.to_string()}
-                aria-invalid={invalid}
+                aria-invalid={invalid(Field::Message)}
                 aria-describedby="kefu-form-error"
                 value={props.message.clone()}
                 oninput={onmessage}
@@ -108,12 +117,13 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
                 type="text"
                 inputmode="email"
                 autocomplete="email"
+                aria-invalid={invalid(Field::Contact)}
                 aria-describedby="kefu-form-hint kefu-form-error"
                 value={props.contact.clone()}
                 oninput={oncontact}
             />
             <p id="kefu-form-hint" class="kefu-hint">{ texts.form_contact_hint }</p>
-            <p id="kefu-form-error" class="kefu-error" role="alert">{ error.unwrap_or_default() }</p>
+            <p id="kefu-form-error" class="kefu-error" role="alert">{ error.map(|(_, why)| why).unwrap_or_default() }</p>
             <div class="kefu-actions">
                 <button type="button" class="kefu-secondary" onclick={oncancel}>{ texts.form_cancel }</button>
                 <button type="submit" class="kefu-primary">{ texts.form_send }</button>
@@ -131,9 +141,18 @@ mod tests {
     #[test]
     fn the_form_says_what_is_wrong_in_the_shoppers_language() {
         let t = texts(Locale::ZhCn);
-        assert_eq!(check(t, " ", ""), Err(t.error_message_empty));
-        assert_eq!(check(t, &"字".repeat(2_001), ""), Err(t.error_message_long));
-        assert_eq!(check(t, "退货", "not a contact"), Err(t.error_contact));
+        assert_eq!(
+            check(t, " ", ""),
+            Err((Field::Message, t.error_message_empty))
+        );
+        assert_eq!(
+            check(t, &"字".repeat(2_001), ""),
+            Err((Field::Message, t.error_message_long))
+        );
+        assert_eq!(
+            check(t, "退货", "not a contact"),
+            Err((Field::Contact, t.error_contact))
+        );
         assert_eq!(check(t, "退货", ""), Ok(None));
         assert!(matches!(check(t, "退货", "13800138000"), Ok(Some(_))));
     }

@@ -70,8 +70,9 @@ test("the shop pays only for the loader until the shopper touches the launcher",
   const { context, page, requests, errors } = await shopPage();
   assert.ok(requests.some((u) => u.endsWith("/kefu/loader.js")));
   assert.deepEqual(requests.filter((u) => WIDGET_FILES.test(u)), []);
+  const wasm = page.waitForRequest((r) => /kefu-widget_bg\.wasm/.test(r.url()));
   await page.locator(".kefu-launcher").hover();
-  await page.waitForRequest((r) => /kefu-widget_bg\.wasm/.test(r.url()));
+  await wasm;
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -99,7 +100,10 @@ test("a shopper reaches a person: human button, form, case number, case on the s
   await page.locator("#kefu-form-contact").fill("not a contact");
   await form.locator(".kefu-primary").click();
   assert.match(await page.locator("#kefu-form-error").textContent(), /邮箱或手机号/);
+  assert.equal(await page.locator("#kefu-form-contact").getAttribute("aria-invalid"), "true");
+  assert.equal(await page.locator("#kefu-form-message").getAttribute("aria-invalid"), null);
   await page.locator("#kefu-form-contact").fill("li.lei@example.com");
+  assert.equal(await page.locator("#kefu-form-error").textContent(), "", "editing clears the error");
   await page.screenshot({ path: join(SHOTS, "desktop-form.png") });
 
   const posted = page.waitForResponse((r) => r.url().endsWith("/api/v1/escalations"));
@@ -218,5 +222,18 @@ test("on a phone the panel fills the screen and keeps the human button", async (
   await page.locator(".kefu-form").waitFor();
   await page.screenshot({ path: join(SHOTS, "phone-form.png") });
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("when the wasm cannot load, the launcher still shows the way to a person", async () => {
+  const context = await browser.newContext(DESKTOP);
+  const page = await context.newPage();
+  await page.route(/\.wasm$/, (route) => route.abort("blockedbyclient"));
+  await page.goto(`${BASE}/`);
+  await page.locator(".kefu-launcher").click();
+  const fallback = page.locator(".kefu-fallback");
+  await fallback.waitFor();
+  assert.match(await fallback.textContent(), /400-820-8820/);
+  assert.equal(await fallback.locator('a[href="tel:400-820-8820"]').count(), 1);
   await context.close();
 });

@@ -124,7 +124,8 @@ fn test() -> Result<(), String> {
     .run()?;
     build_widget()?;
     let sizes = sizes::report(&project_root().join("dist"))?;
-    cargo("server binary", &["build", "-p", "kefu-server"]).run()?;
+    // `cargo test` built target/debug/kefu-server for the server's integration tests; a
+    // separate `cargo build` would rebuild it with other features on every run.
     run::end_to_end()?;
     println!("\n{sizes}");
     println!(

@@ -137,10 +137,13 @@ pub fn end_to_end() -> Result<(), String> {
             .spawn()?,
     );
     let stdout = server.0.stdout.take().ok_or("server has no stdout")?;
+    let mut stdout = BufReader::new(stdout);
     let mut first_line = String::new();
-    BufReader::new(stdout)
+    stdout
         .read_line(&mut first_line)
         .map_err(|e| format!("reading the server's address: {e}"))?;
+    // Keep draining: a closed pipe would kill the server at its next line of output.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = first_line
         .trim()
         .rsplit(' ')

@@ -73,13 +73,23 @@ async fn type_into(root: &Element, selector: &str, text: &str) {
     yew::scheduler::flush().await;
 }
 
-async fn press_enter(root: &Element, selector: &str, composing: bool) {
+/// How Enter is pressed.
+#[derive(Clone, Copy, Default)]
+struct Enter {
+    /// While an IME composition is open.
+    composing: bool,
+    /// With Shift held.
+    shift: bool,
+}
+
+async fn press_enter(root: &Element, selector: &str, how: Enter) {
     let target = root.query_selector(selector).unwrap().unwrap();
     let init = web_sys::KeyboardEventInit::new();
     init.set_key("Enter");
+    init.set_shift_key(how.shift);
     init.set_bubbles(true);
     init.set_cancelable(true);
-    init.set_is_composing(composing);
+    init.set_is_composing(how.composing);
     target
         .dispatch_event(
             &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
@@ -144,7 +154,7 @@ async fn the_human_button_is_there_in_every_panel_state() {
     assert_human_button(&root, "chatting");
 
     type_into(&root, ".kefu-input", "where is my parcel").await;
-    press_enter(&root, ".kefu-input", false).await;
+    press_enter(&root, ".kefu-input", Enter::default()).await;
     assert_eq!(count(&root, ".kefu-message--shopper"), 1);
     assert_human_button(&root, "answering");
 
@@ -196,7 +206,7 @@ async fn an_empty_hand_off_is_refused_in_place_with_a_reason() {
 async fn typing_a_request_for_a_person_opens_the_form() {
     let root = mount(open_panel("", Locale::ZhCn)).await;
     type_into(&root, ".kefu-input", "我要人工客服").await;
-    press_enter(&root, ".kefu-input", false).await;
+    press_enter(&root, ".kefu-input", Enter::default()).await;
     assert_eq!(count(&root, ".kefu-form"), 1);
 }
 
@@ -205,8 +215,16 @@ async fn enter_during_ime_composition_sends_nothing() {
     let root = mount(open_panel("", Locale::ZhCn)).await;
     composition(&root, ".kefu-input", "compositionstart");
     type_into(&root, ".kefu-input", "kuaidi").await;
-    press_enter(&root, ".kefu-input", true).await;
-    press_enter(&root, ".kefu-input", false).await;
+    press_enter(
+        &root,
+        ".kefu-input",
+        Enter {
+            composing: true,
+            ..Enter::default()
+        },
+    )
+    .await;
+    press_enter(&root, ".kefu-input", Enter::default()).await;
     assert_eq!(
         count(&root, ".kefu-message--shopper"),
         0,
@@ -215,7 +233,7 @@ async fn enter_during_ime_composition_sends_nothing() {
 
     composition(&root, ".kefu-input", "compositionend");
     type_into(&root, ".kefu-input", "快递").await;
-    press_enter(&root, ".kefu-input", false).await;
+    press_enter(&root, ".kefu-input", Enter::default()).await;
     assert_eq!(count(&root, ".kefu-message--shopper"), 1);
 }
 
@@ -223,16 +241,10 @@ async fn enter_during_ime_composition_sends_nothing() {
 async fn shift_enter_is_a_new_line_not_a_send() {
     let root = mount(open_panel("", Locale::En)).await;
     type_into(&root, ".kefu-input", "first line").await;
-    let target = root.query_selector(".kefu-input").unwrap().unwrap();
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("Enter");
-    init.set_shift_key(true);
-    init.set_bubbles(true);
-    target
-        .dispatch_event(
-            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
-        )
-        .unwrap();
-    yew::scheduler::flush().await;
+    let shift = Enter {
+        shift: true,
+        ..Enter::default()
+    };
+    press_enter(&root, ".kefu-input", shift).await;
     assert_eq!(count(&root, ".kefu-message--shopper"), 0);
 }

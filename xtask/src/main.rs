@@ -1,6 +1,7 @@
 //! Kefu's project commands, so that the README needs two lines: `cargo xtask demo` and
 //! `cargo xtask test`. Each installs what it needs and skips what is already there.
 
+mod eval;
 mod run;
 mod sizes;
 mod tools;
@@ -15,6 +16,8 @@ commands:
   demo [SERVER ARGS]  build the widget and start the demo shop on http://127.0.0.1:8080
   test                run every check: format, lints, unit, browser and end-to-end tests
   sizes               print the gzip sizes of the built widget (after a build)
+  eval [--faq FILE] [--json] TRACK_DIR...
+                      matcher quality and speed on FAQ benchmark tracks (shipped defaults)
 ";
 
 fn main() -> ExitCode {
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
+        Some("eval") => eval::run(&args[1..]),
         Some("sizes") => sizes::report(&project_root().join("dist")).map(|_| ()),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

@@ -1,0 +1,239 @@
+//! The index as bytes: built at publish time, loaded by the widget without any JSON parsing.
+//!
+//! Layout (little-endian): magic `KFX1`; the configuration as f32s; entry count and the idf of
+//! unknown tokens; the term dictionary (hashes, idf); per term the offsets of its utterance and
+//! entry postings; the postings as `(u32 id, f32 weight)`; the entry of every utterance; the
+//! vocabulary for typo correction (length-prefixed UTF-8).
+
+use crate::index::{Index, Postings};
+use crate::typo::Vocabulary;
+use crate::{Config, DecisionWeights, Matcher, RankingWeights};
+use std::fmt;
+
+const MAGIC: &[u8; 4] = b"KFX1";
+
+/// Why bytes could not be read as an index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// Not a Kefu index, or a version this code does not read.
+    BadMagic,
+    /// The bytes end early.
+    Truncated,
+    /// A count or id points outside the data.
+    OutOfRange,
+}
+
+impl fmt::Display for BundleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BundleError::BadMagic => "not a Kefu FAQ index (bad magic or version)",
+            BundleError::Truncated => "the FAQ index ends early",
+            BundleError::OutOfRange => "the FAQ index points outside its own data",
+        })
+    }
+}
+
+impl std::error::Error for BundleError {}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn f32(&mut self, v: f32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn len(&mut self, n: usize) {
+        self.u32(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], BundleError> {
+        let (head, rest) = self
+            .0
+            .split_first_chunk::<N>()
+            .ok_or(BundleError::Truncated)?;
+        self.0 = rest;
+        Ok(*head)
+    }
+    fn u32(&mut self) -> Result<u32, BundleError> {
+        self.take().map(u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> Result<u64, BundleError> {
+        self.take().map(u64::from_le_bytes)
+    }
+    fn f32(&mut self) -> Result<f32, BundleError> {
+        self.take().map(f32::from_le_bytes)
+    }
+    /// A count of items of `size` bytes each, checked against what is left.
+    fn count(&mut self, size: usize) -> Result<usize, BundleError> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(size) > self.0.len() {
+            return Err(BundleError::Truncated);
+        }
+        Ok(n)
+    }
+}
+
+fn config_fields(c: &Config) -> [f32; 12] {
+    let (r, d) = (&c.ranking, &c.decision);
+    [
+        r.word,
+        r.stop_word,
+        r.word_pair,
+        r.trigram,
+        r.han_char,
+        r.han_pair,
+        r.number,
+        r.answer,
+        r.best_utterance,
+        d.bias,
+        d.score,
+        d.margin,
+    ]
+}
+
+impl Matcher {
+    /// The matcher as bytes, for [`Matcher::from_bytes`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::with_capacity(1024));
+        w.0.extend_from_slice(MAGIC);
+        for v in config_fields(&self.config) {
+            w.f32(v);
+        }
+        let d = &self.config.decision;
+        for v in [d.answer_at, d.suggest_at, d.suggest_within] {
+            w.f32(v);
+        }
+        w.len(d.max_suggestions);
+        let index = &self.index;
+        w.u32(index.entry_count);
+        w.f32(index.unknown_idf);
+        w.len(index.hashes.len());
+        index.hashes.iter().for_each(|&h| w.u64(h));
+        index.idf.iter().for_each(|&v| w.f32(v));
+        for postings in [
+            |p: &Postings| p.utterances.clone(),
+            |p: &Postings| p.entries.clone(),
+        ] {
+            let lists: Vec<Vec<(u32, f32)>> = index.postings.iter().map(postings).collect();
+            w.len(lists.iter().map(Vec::len).sum());
+            for list in &lists {
+                w.len(list.len());
+                for &(id, weight) in list {
+                    w.u32(id);
+                    w.f32(weight);
+                }
+            }
+        }
+        w.len(index.utterance_entry.len());
+        index.utterance_entry.iter().for_each(|&e| w.u32(e));
+        w.len(index.vocabulary.words.len());
+        for word in &index.vocabulary.words {
+            w.len(word.len());
+            w.0.extend_from_slice(word.as_bytes());
+        }
+        w.0
+    }
+
+    /// Reads bytes written by [`Matcher::to_bytes`]; malformed input is an error, never a panic.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Matcher, BundleError> {
+        let mut r = Reader(bytes);
+        if &r.take::<4>()? != MAGIC {
+            return Err(BundleError::BadMagic);
+        }
+        let mut f = [0.0f32; 15];
+        for v in &mut f {
+            *v = r.f32()?;
+        }
+        let config = Config {
+            ranking: RankingWeights {
+                word: f[0],
+                stop_word: f[1],
+                word_pair: f[2],
+                trigram: f[3],
+                han_char: f[4],
+                han_pair: f[5],
+                number: f[6],
+                answer: f[7],
+                best_utterance: f[8],
+            },
+            decision: DecisionWeights {
+                bias: f[9],
+                score: f[10],
+                margin: f[11],
+                answer_at: f[12],
+                suggest_at: f[13],
+                suggest_within: f[14],
+                max_suggestions: r.u32()? as usize,
+            },
+        };
+        let entry_count = r.u32()?;
+        let unknown_idf = r.f32()?;
+        let terms = r.count(12)?;
+        let hashes = (0..terms).map(|_| r.u64()).collect::<Result<Vec<_>, _>>()?;
+        let idf = (0..terms).map(|_| r.f32()).collect::<Result<Vec<_>, _>>()?;
+        if hashes.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(BundleError::OutOfRange);
+        }
+        let mut postings = vec![Postings::default(); terms];
+        for field in 0..2 {
+            r.count(8)?;
+            for p in postings.iter_mut() {
+                let n = r.count(8)?;
+                let list = (0..n)
+                    .map(|_| Ok((r.u32()?, r.f32()?)))
+                    .collect::<Result<Vec<_>, BundleError>>()?;
+                if field == 0 {
+                    p.utterances = list;
+                } else {
+                    p.entries = list;
+                }
+            }
+        }
+        let utterances = r.count(4)?;
+        let utterance_entry = (0..utterances)
+            .map(|_| r.u32())
+            .collect::<Result<Vec<_>, _>>()?;
+        let word_count = r.count(4)?;
+        let mut words = Vec::with_capacity(word_count);
+        for _ in 0..word_count {
+            let len = r.count(1)?;
+            let (bytes, rest) = r.0.split_at(len);
+            r.0 = rest;
+            words.push(
+                std::str::from_utf8(bytes)
+                    .map_err(|_| BundleError::OutOfRange)?
+                    .to_owned(),
+            );
+        }
+        let in_range = utterance_entry.iter().all(|&e| e < entry_count)
+            && postings.iter().all(|p| {
+                p.utterances.iter().all(|&(u, _)| (u as usize) < utterances)
+                    && p.entries.iter().all(|&(e, _)| e < entry_count)
+            });
+        if !in_range {
+            return Err(BundleError::OutOfRange);
+        }
+        Ok(Matcher {
+            index: Index {
+                hashes,
+                idf,
+                postings,
+                utterance_entry,
+                entry_count,
+                unknown_idf,
+                vocabulary: Vocabulary::new(words),
+            },
+            config,
+        })
+    }
+}

@@ -1,0 +1,189 @@
+//! The search index: inverted lists from token hashes to weighted utterances and entries,
+//! built once (at publish time) and read by every query.
+//!
+//! Each entry contributes several *utterances*: its question, each variant and each keyword.
+//! A token's weight in an utterance is `kind weight × (1 + ln tf) × idf`, where idf is computed
+//! over entries, and each utterance vector is L2-normalised, so a dot product with a query
+//! vector is a cosine. Each entry also gets a *centroid*: the normalised sum of its utterance
+//! vectors plus a little of its answer. Both kinds of postings live in one term dictionary.
+
+use crate::tokenize::{tokenize, word_text, Token, TokenKind};
+use crate::typo::Vocabulary;
+use crate::{Entry, RankingWeights};
+use std::collections::HashMap;
+
+/// Postings of one token: which utterances and entries contain it, with normalised weights.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Postings {
+    /// `(utterance, weight)`, by utterance.
+    pub utterances: Vec<(u32, f32)>,
+    /// `(entry, weight)` in the entry centroids, by entry.
+    pub entries: Vec<(u32, f32)>,
+}
+
+/// A built index.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Index {
+    /// Token hashes, sorted; `postings[i]` belongs to `hashes[i]`.
+    pub(crate) hashes: Vec<u64>,
+    pub(crate) idf: Vec<f32>,
+    pub(crate) postings: Vec<Postings>,
+    /// The entry each utterance belongs to.
+    pub(crate) utterance_entry: Vec<u32>,
+    /// Entries indexed.
+    pub(crate) entry_count: u32,
+    /// idf of a token no entry contains: the most informative a token can be.
+    pub(crate) unknown_idf: f32,
+    /// The entries' words, for typo correction.
+    pub(crate) vocabulary: Vocabulary,
+}
+
+/// BM25's idf, always positive.
+fn idf(entries: f32, df: f32) -> f32 {
+    (1.0 + (entries - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// Token hash, kind and kind-weighted term frequency, sorted by hash.
+type WeightedTf = Vec<(u64, TokenKind, f32)>;
+
+/// A sparse vector over token hashes.
+type Vector = HashMap<u64, f32>;
+
+/// Term frequencies of `tokens`, weighted by kind.
+fn kind_weighted_tf(tokens: &[Token], weights: &RankingWeights) -> WeightedTf {
+    let mut tf: HashMap<u64, (TokenKind, f32)> = HashMap::new();
+    for t in tokens {
+        tf.entry(t.hash).or_insert((t.kind, 0.0)).1 += 1.0;
+    }
+    let mut out: Vec<(u64, TokenKind, f32)> = tf
+        .into_iter()
+        .map(|(hash, (kind, count))| (hash, kind, weights.kind(kind) * (1.0 + count.ln())))
+        .collect();
+    out.sort_unstable_by_key(|&(hash, _, _)| hash);
+    out
+}
+
+fn normalized(mut v: Vector) -> Vector {
+    let norm = v.values().map(|w| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.values_mut().for_each(|w| *w /= norm);
+    }
+    v
+}
+
+impl Index {
+    /// Indexes `entries` with `weights`.
+    pub fn build(entries: &[Entry], weights: &RankingWeights) -> Index {
+        // Tokenise every utterance once.
+        let mut utterances: Vec<(u32, WeightedTf)> = Vec::new();
+        let mut words: Vec<String> = Vec::new();
+        let mut answers: Vec<WeightedTf> = Vec::with_capacity(entries.len());
+        for (e, entry) in entries.iter().enumerate() {
+            let e = e as u32;
+            let texts = std::iter::once(&entry.question)
+                .chain(&entry.variants)
+                .chain(&entry.keywords);
+            for text in texts {
+                let tokens = tokenize(text);
+                words.extend(
+                    tokens
+                        .iter()
+                        .filter(|t| t.kind == TokenKind::Word)
+                        .map(|t| word_text(text, t)),
+                );
+                let tf = kind_weighted_tf(&tokens, weights);
+                if !tf.is_empty() {
+                    utterances.push((e, tf));
+                }
+            }
+            answers.push(kind_weighted_tf(&tokenize(&entry.answer), weights));
+        }
+
+        // Entry-level document frequency over questions, variants and keywords.
+        let mut df: HashMap<u64, u32> = HashMap::new();
+        let mut last_entry: HashMap<u64, u32> = HashMap::new();
+        for (e, tf) in &utterances {
+            for &(hash, _, _) in tf {
+                if last_entry.insert(hash, *e) != Some(*e) {
+                    *df.entry(hash).or_insert(0) += 1;
+                }
+            }
+        }
+        let n = entries.len().max(1) as f32;
+        let idf_of = |hash: u64| idf(n, df.get(&hash).copied().unwrap_or(0) as f32);
+
+        let mut postings: HashMap<u64, Postings> = HashMap::new();
+        let mut centroids: Vec<Vector> = vec![Vector::new(); entries.len()];
+        for (u, (e, tf)) in utterances.iter().enumerate() {
+            let v = normalized(tf.iter().map(|&(h, _, w)| (h, w * idf_of(h))).collect());
+            for (&hash, &w) in &v {
+                postings
+                    .entry(hash)
+                    .or_default()
+                    .utterances
+                    .push((u as u32, w));
+                *centroids[*e as usize].entry(hash).or_insert(0.0) += w;
+            }
+        }
+        for (e, answer) in answers.iter().enumerate() {
+            // Answer words describe the entry but are not how shoppers ask: a light touch,
+            // and only for words the questions also use somewhere in the FAQ.
+            let v = normalized(
+                answer
+                    .iter()
+                    .filter(|&&(h, _, _)| df.contains_key(&h))
+                    .map(|&(h, _, w)| (h, w * idf_of(h)))
+                    .collect(),
+            );
+            let questions = centroids[e].len().max(1) as f32;
+            for (hash, w) in v {
+                *centroids[e].entry(hash).or_insert(0.0) += weights.answer * w * questions.sqrt();
+            }
+        }
+        for (e, centroid) in centroids.into_iter().enumerate() {
+            for (hash, w) in normalized(centroid) {
+                postings
+                    .entry(hash)
+                    .or_default()
+                    .entries
+                    .push((e as u32, w));
+            }
+        }
+
+        let mut terms: Vec<(u64, Postings)> = postings.into_iter().collect();
+        terms.sort_unstable_by_key(|(hash, _)| *hash);
+        for (_, p) in &mut terms {
+            p.utterances.sort_unstable_by_key(|&(u, _)| u);
+            p.entries.sort_unstable_by_key(|&(e, _)| e);
+        }
+        Index {
+            idf: terms.iter().map(|(h, _)| idf_of(*h)).collect(),
+            hashes: terms.iter().map(|(h, _)| *h).collect(),
+            postings: terms.into_iter().map(|(_, p)| p).collect(),
+            utterance_entry: utterances.iter().map(|(e, _)| *e).collect(),
+            entry_count: entries.len() as u32,
+            unknown_idf: idf(n, 0.0),
+            vocabulary: Vocabulary::new(words),
+        }
+    }
+
+    /// The position of a token in the dictionary.
+    pub(crate) fn term(&self, hash: u64) -> Option<usize> {
+        self.hashes.binary_search(&hash).ok()
+    }
+
+    /// Number of entries indexed.
+    pub fn entry_count(&self) -> usize {
+        self.entry_count as usize
+    }
+
+    /// Number of utterances (questions, variants, keywords) indexed.
+    pub fn utterance_count(&self) -> usize {
+        self.utterance_entry.len()
+    }
+
+    /// Number of distinct tokens.
+    pub fn term_count(&self) -> usize {
+        self.hashes.len()
+    }
+}

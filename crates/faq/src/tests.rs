@@ -1,0 +1,267 @@
+//! Decision, round-trip and robustness tests on a small Chinese shop FAQ.
+
+use super::*;
+
+fn entry(id: &str, question: &str, variants: &[&str], keywords: &[&str], answer: &str) -> Entry {
+    Entry {
+        id: id.into(),
+        question: question.into(),
+        variants: variants.iter().map(|s| s.to_string()).collect(),
+        keywords: keywords.iter().map(|s| s.to_string()).collect(),
+        answer: answer.into(),
+    }
+}
+
+fn shop() -> Vec<Entry> {
+    vec![
+        entry(
+            "shipping_time",
+            "多久发货？",
+            &["什么时候发货", "下单后几天能发出", "how soon do you ship"],
+            &["发货"],
+            "付款后 48 小时内发货。",
+        ),
+        entry(
+            "track_parcel",
+            "我的快递到哪了？",
+            &[
+                "怎么查物流",
+                "包裹在哪里",
+                "where is my parcel",
+                "track my order",
+            ],
+            &["物流", "快递单号"],
+            "在订单详情里可以看到物流信息。",
+        ),
+        entry(
+            "return_goods",
+            "怎么退货？",
+            &["我想退货", "退货流程是什么", "how do I return an item"],
+            &["退货", "退换"],
+            "签收 7 天内可申请无理由退货。",
+        ),
+        entry(
+            "refund_time",
+            "退款多久到账？",
+            &[
+                "退款什么时候到",
+                "钱什么时候退回来",
+                "how long does a refund take",
+            ],
+            &["退款"],
+            "退款 1-3 个工作日原路退回。",
+        ),
+        entry(
+            "shipping_fee",
+            "运费怎么算？",
+            &["要付邮费吗", "包邮吗", "shipping cost"],
+            &["运费", "邮费"],
+            "全场包邮。",
+        ),
+        entry(
+            "invoice",
+            "可以开发票吗？",
+            &["怎么开发票", "电子发票", "can I get an invoice"],
+            &["发票"],
+            "可在订单详情申请电子发票。",
+        ),
+        entry(
+            "change_address",
+            "怎么修改收货地址？",
+            &["地址填错了", "改地址", "change shipping address"],
+            &["地址"],
+            "发货前可在订单详情修改地址。",
+        ),
+        entry(
+            "cancel_order",
+            "怎么取消订单？",
+            &["不想要了能取消吗", "取消订单", "cancel my order"],
+            &["取消"],
+            "未发货的订单可直接取消。",
+        ),
+    ]
+}
+
+fn check(query: &str, expect: &str) {
+    let entries = shop();
+    let matcher = Matcher::new(&entries);
+    let d = matcher.decide(query);
+    let got = match d.action {
+        Action::Answer => format!("answer {}", entries[d.hits[0].entry].id),
+        Action::Suggest => format!(
+            "suggest {}",
+            d.hits
+                .iter()
+                .map(|h| entries[h.entry].id.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        Action::Decline => "decline".to_owned(),
+    };
+    let ok = if let Some(prefix) = expect.strip_suffix('*') {
+        got.starts_with(prefix)
+    } else {
+        got == expect
+    };
+    assert!(
+        ok,
+        "{query:?}: got {got} (confidence {:.2}), want {expect}\n{}",
+        d.confidence,
+        matcher.explain(query)
+    );
+}
+
+#[test]
+fn answers_in_any_script() {
+    check("快递到哪了", "answer track_parcel");
+    check("我的快遞到哪了", "answer track_parcel");
+    check("退貨", "answer return_goods");
+    check("退款多久能到账", "answer refund_time");
+    check("運費怎麼算", "answer shipping_fee");
+    check("发票怎么开", "answer invoice");
+    check("開發票", "answer invoice");
+    check("where is my parcel??", "answer track_parcel");
+    check("ＷＨＥＲＥ ＩＳ ＭＹ ＰＡＲＣＥＬ", "answer track_parcel");
+    check("how long does a refnd take", "answer refund_time");
+    check("cancle my order", "answer cancel_order");
+    check("退款 refund 多久", "answer refund_time");
+}
+
+#[test]
+fn chit_chat_and_off_topic_are_never_answered() {
+    for query in [
+        "好的",
+        "谢谢",
+        "hello",
+        "ok thanks",
+        "你好",
+        "今天天气怎么样",
+        "what is the capital of peru",
+        "😀",
+        "",
+        "   ",
+    ] {
+        let d = Matcher::new(&shop()).decide(query);
+        assert_ne!(
+            d.action,
+            Action::Answer,
+            "{query:?} was answered ({:.2})",
+            d.confidence
+        );
+    }
+}
+
+#[test]
+fn an_empty_faq_declines_everything() {
+    let d = Matcher::new(&[]).decide("快递到哪了");
+    assert_eq!(d.action, Action::Decline);
+    assert!(d.hits.is_empty());
+}
+
+#[test]
+fn hits_carry_spans_of_the_words_that_matched() {
+    let query = "我想退貨 please";
+    let d = Matcher::new(&shop()).decide(query);
+    let words: Vec<&str> = d.hits[0].spans.iter().map(|r| &query[r.clone()]).collect();
+    assert!(words.contains(&"退"), "{words:?}");
+    assert!(words.contains(&"貨"), "{words:?}");
+}
+
+#[test]
+fn the_index_survives_a_round_trip_through_bytes() {
+    let matcher = Matcher::new(&shop());
+    let bytes = matcher.to_bytes();
+    let loaded = Matcher::from_bytes(&bytes).unwrap();
+    assert_eq!(loaded, matcher);
+    assert_eq!(loaded.decide("退货").hits[0].entry, 2);
+}
+
+#[test]
+fn malformed_bytes_are_an_error_not_a_panic() {
+    let bytes = Matcher::new(&shop()).to_bytes();
+    assert_eq!(
+        Matcher::from_bytes(b"").unwrap_err(),
+        bundle::BundleError::Truncated
+    );
+    assert_eq!(
+        Matcher::from_bytes(b"NOPE....").unwrap_err(),
+        bundle::BundleError::BadMagic
+    );
+    for cut in [5, 64, bytes.len() / 2, bytes.len() - 1] {
+        assert!(Matcher::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    // Flip bytes everywhere: whatever comes out, nothing panics.
+    for i in (4..bytes.len()).step_by(7) {
+        let mut bad = bytes.clone();
+        bad[i] ^= 0xA5;
+        if let Ok(m) = Matcher::from_bytes(&bad) {
+            let _ = m.decide("退货 refund");
+        }
+    }
+}
+
+#[test]
+fn the_explanation_names_tokens_and_score_parts() {
+    let text = Matcher::new(&shop()).explain("退貨 xyzzy").to_string();
+    assert!(text.contains("HanPair \"退貨\""), "{text}");
+    assert!(text.contains("(unknown to the FAQ)"), "{text}");
+    assert!(text.contains("closest utterance"), "{text}");
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn on_any_string(query in any::<String>()) {
+            let d = Matcher::new(&shop()).decide(&query);
+            prop_assert!((0.0..=1.0).contains(&d.confidence));
+            for hit in &d.hits {
+                for span in &hit.spans {
+                    prop_assert!(query.is_char_boundary(span.start) && query.is_char_boundary(span.end));
+                }
+            }
+        }
+
+        #[test]
+        fn on_any_entries(texts in proptest::collection::vec(any::<String>(), 0..12), query in any::<String>()) {
+            let entries: Vec<Entry> = texts.chunks(3).enumerate().map(|(i, c)| Entry {
+                id: i.to_string(),
+                question: c[0].clone(),
+                variants: c[1..].to_vec(),
+                keywords: vec![],
+                answer: c.last().cloned().unwrap_or_default(),
+            }).collect();
+            let m = Matcher::new(&entries);
+            let _ = m.decide(&query);
+            prop_assert_eq!(Matcher::from_bytes(&m.to_bytes()).unwrap(), m);
+        }
+    }
+
+    #[test]
+    fn on_a_megabyte_of_text_and_replacement_characters() {
+        // Unpaired surrogates from JS arrive as U+FFFD after `String::from_utf16_lossy`.
+        let js = String::from_utf16_lossy(&[0xD800, 0x0041, 0xDC00, 0x9000]);
+        let huge = format!(
+            "{}{}{}",
+            "退货refund123😀".repeat(40_000),
+            js,
+            "ｘ".repeat(100_000)
+        );
+        assert!(huge.len() > 1_000_000);
+        let m = Matcher::new(&shop());
+        let d = m.decide(&huge);
+        assert!((0.0..=1.0).contains(&d.confidence));
+        let _ = m.decide(&js);
+    }
+
+    #[test]
+    fn in_linear_time() {
+        // Work is counted in tokens, not seconds: doubling the text at most doubles them.
+        let one = tokenize::tokenize(&"退货 refund 12 ".repeat(10_000)).len();
+        let two = tokenize::tokenize(&"退货 refund 12 ".repeat(20_000)).len();
+        assert_eq!(two, one * 2);
+    }
+}

@@ -1,0 +1,161 @@
+//! Typo tolerance: a query word the FAQ does not know is read as the FAQ word one edit away
+//! ("refnd" → refund, "cancle" → cancel, "shiping" → ship), found through a table of
+//! single-character deletions (the SymSpell idea) instead of comparing against every word.
+
+use crate::tokenize::{word_hash, word_text, Token, TokenKind};
+
+/// Words shorter than this are never corrected: too many real words are one edit apart.
+const MIN_CORRECTED_LEN: usize = 4;
+
+/// The FAQ's words and their one-deletion neighbourhoods.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Vocabulary {
+    /// Distinct stems of meaningful words, sorted.
+    pub words: Vec<String>,
+    /// `(hash of the word or of the word minus one character, index into words)`, sorted.
+    deletes: Vec<(u64, u32)>,
+}
+
+fn fnv(chars: impl Iterator<Item = char>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut buf = [0u8; 4];
+    for c in chars {
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Hashes of `word` itself and of every string made by deleting one of its characters.
+fn neighbourhood(word: &str) -> impl Iterator<Item = u64> + '_ {
+    let n = word.chars().count();
+    std::iter::once(fnv(word.chars())).chain((0..n).map(move |skip| {
+        fnv(word
+            .chars()
+            .enumerate()
+            .filter(move |&(i, _)| i != skip)
+            .map(|(_, c)| c))
+    }))
+}
+
+/// Damerau–Levenshtein distance of at most one: one insertion, deletion, substitution or
+/// swap of neighbours.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    match a.len() as isize - b.len() as isize {
+        0 => {
+            a.len() <= 1
+                || a[1..] == b[1..]
+                || (a.len() >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..])
+        }
+        1 => a[1..] == *b,
+        -1 => *a == b[1..],
+        _ => false,
+    }
+}
+
+impl Vocabulary {
+    /// Indexes `words` (any order, duplicates allowed).
+    pub fn new(mut words: Vec<String>) -> Self {
+        words.retain(|w| w.chars().count() >= MIN_CORRECTED_LEN);
+        words.sort_unstable();
+        words.dedup();
+        let mut deletes: Vec<(u64, u32)> = words
+            .iter()
+            .enumerate()
+            .flat_map(|(i, w)| neighbourhood(w).map(move |h| (h, i as u32)))
+            .collect();
+        deletes.sort_unstable();
+        deletes.dedup();
+        Vocabulary { words, deletes }
+    }
+
+    /// The FAQ word one edit away from `word`, if there is exactly one best.
+    pub fn correct(&self, word: &str) -> Option<&str> {
+        if word.chars().count() < MIN_CORRECTED_LEN {
+            return None;
+        }
+        let mut found: Option<u32> = None;
+        for h in neighbourhood(word) {
+            let start = self.deletes.partition_point(|&(d, _)| d < h);
+            for &(_, i) in self.deletes[start..].iter().take_while(|&&(d, _)| d == h) {
+                let candidate = &self.words[i as usize];
+                if within_one_edit(word, candidate) {
+                    match found {
+                        None => found = Some(i),
+                        Some(other) if other != i => return None, // ambiguous: leave it alone
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        found.map(|i| self.words[i as usize].as_str())
+    }
+
+    /// Rewrites the unknown words of `tokens` (from `text`) to their corrections;
+    /// `known` tells whether a token hash is in the index.
+    pub fn correct_tokens(&self, text: &str, tokens: &mut [Token], known: impl Fn(u64) -> bool) {
+        if self.words.is_empty() {
+            return;
+        }
+        for token in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
+            if known(token.hash) {
+                continue;
+            }
+            let word = word_text(text, token);
+            if let Some(fix) = self.correct(&word) {
+                token.hash = word_hash(fix);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit() {
+        for (a, b, want) in [
+            ("cancle", "cancel", true),
+            ("refnd", "refund", true),
+            ("shiping", "shipping", true),
+            ("recieve", "receive", true),
+            ("adress", "address", true),
+            ("order", "order", true),
+            ("ordre", "order", true),
+            ("odrer", "order", true),
+            ("refund", "return", false),
+            ("abc", "abcde", false),
+        ] {
+            assert_eq!(within_one_edit(a, b), want, "{a} {b}");
+            assert_eq!(within_one_edit(b, a), want, "{b} {a}");
+        }
+    }
+
+    #[test]
+    fn corrections() {
+        let vocab = Vocabulary::new(
+            [
+                "refund", "cancel", "ship", "address", "invoice", "card", "cart",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        assert_eq!(vocab.correct("refnd"), Some("refund"));
+        assert_eq!(vocab.correct("cancle"), Some("cancel"));
+        assert_eq!(vocab.correct("adress"), Some("address"));
+        assert_eq!(vocab.correct("invoce"), Some("invoice"));
+        assert_eq!(
+            vocab.correct("carx"),
+            None,
+            "card and cart are both one edit away"
+        );
+        assert_eq!(vocab.correct("shp"), None, "too short words are left alone");
+        assert_eq!(vocab.correct("weather"), None);
+    }
+}

@@ -1,0 +1,328 @@
+//! `cargo xtask eval`: matcher quality and speed on FAQ benchmark tracks, with the shipped defaults.
+//!
+//! A track is a folder with `faq.json` and `queries.jsonl` (format: `shared/eval/README.md`);
+//! a folder without `faq.json` takes the `--faq` file.
+
+use kefu_faq::{Action, Config, Entry, Matcher};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Deserialize)]
+struct FaqFile {
+    entries: Vec<FaqEntry>,
+}
+
+#[derive(Deserialize)]
+struct FaqEntry {
+    id: String,
+    question: String,
+    #[serde(default)]
+    variants: Vec<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    answer: String,
+}
+
+#[derive(Deserialize)]
+struct Query {
+    text: String,
+    expect: Option<String>,
+    kind: String,
+}
+
+/// Reads a FAQ file in the benchmark format.
+pub fn load_faq(path: &Path) -> Result<Vec<Entry>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let file: FaqFile =
+        serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))?;
+    Ok(file
+        .entries
+        .into_iter()
+        .map(|e| Entry {
+            id: e.id,
+            question: e.question,
+            variants: e.variants,
+            keywords: e.keywords,
+            answer: e.answer,
+        })
+        .collect())
+}
+
+fn load_queries(path: &Path) -> Result<Vec<Query>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
+        })
+        .collect()
+}
+
+/// One track's numbers; the field names are the `--json` keys.
+#[derive(serde::Serialize)]
+struct Report {
+    track: String,
+    entries: usize,
+    queries: usize,
+    top1: f64,
+    top3: f64,
+    answered_correct: f64,
+    answered_wrong: f64,
+    declined_in: f64,
+    declined_oos_domain: Option<f64>,
+    declined_oos_offtopic: Option<f64>,
+    auroc: Option<f64>,
+    index_ms: f64,
+    p50_us: f64,
+    p99_us: f64,
+}
+
+fn fraction(count: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        count as f64 / of as f64
+    }
+}
+
+/// Probability that a random positive outranks a random negative (ties count half).
+fn auroc(positives: &[f32], negatives: &[f32]) -> Option<f64> {
+    if positives.is_empty() || negatives.is_empty() {
+        return None;
+    }
+    let mut all: Vec<(f32, bool)> = positives
+        .iter()
+        .map(|&s| (s, true))
+        .chain(negatives.iter().map(|&s| (s, false)))
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        while j < all.len() && all[j].0 == all[i].0 {
+            j += 1;
+        }
+        let average_rank = (i + j + 1) as f64 / 2.0;
+        rank_sum += average_rank * all[i..j].iter().filter(|x| x.1).count() as f64;
+        i = j;
+    }
+    let (p, n) = (positives.len() as f64, negatives.len() as f64);
+    Some((rank_sum - p * (p + 1.0) / 2.0) / (p * n))
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Changes one configuration value by name, for tuning experiments (`--set trigram=0.2`).
+/// Reported numbers must come from the defaults, without `--set`.
+fn set(config: &mut Config, assignment: &str) -> Result<(), String> {
+    let (name, value) = assignment.split_once('=').ok_or("--set needs name=value")?;
+    let value: f32 = value.parse().map_err(|e| format!("{assignment}: {e}"))?;
+    let (r, d) = (&mut config.ranking, &mut config.decision);
+    let field = match name {
+        "word" => &mut r.word,
+        "stop_word" => &mut r.stop_word,
+        "word_pair" => &mut r.word_pair,
+        "trigram" => &mut r.trigram,
+        "han_char" => &mut r.han_char,
+        "han_pair" => &mut r.han_pair,
+        "number" => &mut r.number,
+        "answer" => &mut r.answer,
+        "best_utterance" => &mut r.best_utterance,
+        "bias" => &mut d.bias,
+        "score" => &mut d.score,
+        "margin" => &mut d.margin,
+        "answer_at" => &mut d.answer_at,
+        "suggest_at" => &mut d.suggest_at,
+        _ => return Err(format!("no setting {name:?}")),
+    };
+    *field = value;
+    Ok(())
+}
+
+fn evaluate(
+    track: &Path,
+    faq: Option<&Path>,
+    config: Config,
+    dump: &mut Option<std::fs::File>,
+) -> Result<Report, String> {
+    let own_faq = track.join("faq.json");
+    let faq_path = if own_faq.exists() {
+        own_faq
+    } else {
+        faq.ok_or_else(|| format!("{} has no faq.json; give one with --faq", track.display()))?
+            .to_path_buf()
+    };
+    let entries = load_faq(&faq_path)?;
+    let queries = load_queries(&track.join("queries.jsonl"))?;
+    let started = Instant::now();
+    let matcher = Matcher::with_config(&entries, config);
+    let index_ms = started.elapsed().as_secs_f64() * 1e3;
+
+    let (mut in_scope, mut top1, mut top3, mut correct, mut wrong) = (0, 0, 0, 0, 0);
+    let (mut domain, mut domain_declined, mut offtopic, mut offtopic_declined) = (0, 0, 0, 0);
+    let (mut positives, mut negatives) = (Vec::new(), Vec::new());
+    let mut times = Vec::with_capacity(queries.len());
+    for q in &queries {
+        let started = Instant::now();
+        let decision = matcher.decide(&q.text);
+        times.push(started.elapsed().as_secs_f64() * 1e6);
+        let ranking = matcher.rank(&q.text);
+        let ids: Vec<&str> = ranking
+            .scored
+            .iter()
+            .take(3)
+            .map(|s| entries[s.entry].id.as_str())
+            .collect();
+        let answered = decision.action == Action::Answer;
+        match &q.expect {
+            Some(expect) => {
+                in_scope += 1;
+                let first = ids.first() == Some(&expect.as_str());
+                top1 += usize::from(first);
+                top3 += usize::from(ids.contains(&expect.as_str()));
+                correct += usize::from(answered && first);
+                wrong += usize::from(answered && !first);
+                if first {
+                    positives.push(decision.confidence);
+                } else if std::env::var_os("KEFU_EVAL_ERRORS").is_some() {
+                    eprintln!("MISS {:?} want {expect} got {:?}", q.text, ids);
+                }
+                if let Some(file) = dump {
+                    write_features(file, &ranking, if first { 1 } else { 0 })?;
+                }
+            }
+            None => {
+                negatives.push(decision.confidence);
+                if q.kind == "oos-domain" {
+                    domain += 1;
+                    domain_declined += usize::from(!answered);
+                } else {
+                    offtopic += 1;
+                    offtopic_declined += usize::from(!answered);
+                }
+                if let Some(file) = dump {
+                    write_features(file, &ranking, 0)?;
+                }
+            }
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let name = track
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Report {
+        track: name,
+        entries: entries.len(),
+        queries: queries.len(),
+        top1: fraction(top1, in_scope),
+        top3: fraction(top3, in_scope),
+        answered_correct: fraction(correct, in_scope),
+        answered_wrong: fraction(wrong, in_scope),
+        declined_in: fraction(in_scope - correct - wrong, in_scope),
+        declined_oos_domain: (domain > 0).then(|| fraction(domain_declined, domain)),
+        declined_oos_offtopic: (offtopic > 0).then(|| fraction(offtopic_declined, offtopic)),
+        auroc: auroc(&positives, &negatives),
+        index_ms,
+        p50_us: percentile(&times, 0.5),
+        p99_us: percentile(&times, 0.99),
+    })
+}
+
+/// Calibration data: `label s1 s2 coverage`, one line per query.
+fn write_features(
+    file: &mut std::fs::File,
+    ranking: &kefu_faq::rank::Ranking,
+    label: u8,
+) -> Result<(), String> {
+    use std::io::Write;
+    let s = |i: usize| ranking.scored.get(i).map_or(0.0, |s| s.score);
+    writeln!(file, "{label} {} {} {}", s(0), s(1), ranking.coverage).map_err(|e| e.to_string())
+}
+
+fn show(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"))
+}
+
+/// `cargo xtask eval [--faq FILE] [--json] [--dump-features FILE] TRACK_DIR...`
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut faq: Option<PathBuf> = None;
+    let mut json = false;
+    let mut dump = None;
+    let mut config = Config::default();
+    let mut tracks = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--faq" => faq = Some(args.next().ok_or("--faq needs a file")?.into()),
+            "--json" => json = true,
+            "--set" => set(&mut config, args.next().ok_or("--set needs name=value")?)?,
+            "--dump-features" => {
+                let path = args.next().ok_or("--dump-features needs a file")?;
+                dump = Some(std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?);
+            }
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            dir => tracks.push(PathBuf::from(dir)),
+        }
+    }
+    if tracks.is_empty() {
+        return Err("usage: cargo xtask eval [--faq FILE] [--json] TRACK_DIR...".to_owned());
+    }
+    if !json {
+        println!(
+            "{:<22} {:>7} {:>7} {:>6} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>8} {:>7} {:>7}",
+            "track",
+            "entries",
+            "queries",
+            "top1",
+            "top3",
+            "ans_ok",
+            "ans_bad",
+            "decl_in",
+            "decl_dom",
+            "decl_off",
+            "auroc",
+            "index_ms",
+            "p50_us",
+            "p99_us"
+        );
+    }
+    for track in &tracks {
+        let r = evaluate(track, faq.as_deref(), config, &mut dump)?;
+        if json {
+            println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
+        } else {
+            println!(
+                "{:<22} {:>7} {:>7} {:>6.3} {:>6.3} {:>8.3} {:>8.3} {:>8.3} {:>8} {:>8} {:>6} {:>8.2} {:>7.1} {:>7.1}",
+                r.track, r.entries, r.queries, r.top1, r.top3, r.answered_correct, r.answered_wrong,
+                r.declined_in, show(r.declined_oos_domain), show(r.declined_oos_offtopic),
+                show(r.auroc), r.index_ms, r.p50_us, r.p99_us
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auroc_counts_pairs() {
+        assert_eq!(auroc(&[0.9, 0.8], &[0.1, 0.2]), Some(1.0));
+        assert_eq!(auroc(&[0.1], &[0.9]), Some(0.0));
+        assert_eq!(auroc(&[0.5], &[0.5]), Some(0.5));
+        assert_eq!(auroc(&[], &[0.5]), None);
+    }
+}

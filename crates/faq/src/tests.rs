@@ -208,6 +208,7 @@ fn the_explanation_names_tokens_and_score_parts() {
     assert!(text.contains("closest utterance"), "{text}");
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 mod never_panics {
     use super::*;
     use proptest::prelude::*;

@@ -9,8 +9,11 @@ use crate::components::launcher::Launcher;
 use crate::components::message_list::MessageList;
 use crate::i18n::texts;
 use crate::services::api;
-use crate::state::{Action, Sheet, State};
+use crate::services::faq as faq_service;
+use crate::state::{Action, Reply, Sheet, State};
 use kefu_api::{limits, Contact, EscalationReason, Locale, NewEscalation};
+use kefu_faq::bundle::Bundle;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Properties of [`App`]: the widget's configuration.
@@ -28,6 +31,44 @@ pub struct AppProps {
     /// Start with the panel open.
     #[prop_or_default]
     pub open: bool,
+    /// Where the FAQ bundles are (`<faq><locale>.kfb`); empty: no FAQ, every question
+    /// gets an honest "not sure" and the human button.
+    #[prop_or_default]
+    pub faq: AttrValue,
+}
+
+/// Where the FAQ bundle stands.
+#[derive(Clone, Debug)]
+enum FaqState {
+    /// Not asked for yet (the panel has not opened).
+    Idle,
+    /// On its way.
+    Loading,
+    /// Loaded.
+    Ready(Rc<Bundle>),
+    /// Not configured or failed to load: every question is "not sure", the human button stays.
+    Unavailable,
+}
+
+impl PartialEq for FaqState {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (FaqState::Ready(a), FaqState::Ready(b)) => Rc::ptr_eq(a, b),
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
+    }
+}
+
+impl FaqState {
+    /// What the FAQ says to `text`.
+    fn reply(&self, text: &str) -> Reply {
+        match self {
+            FaqState::Ready(bundle) => {
+                Reply::from_decision(&bundle.matcher.decide(text), &bundle.entries)
+            }
+            _ => Reply::NotSure,
+        }
+    }
 }
 
 /// Builds the escalation the server receives from the conversation and the form.
@@ -66,7 +107,48 @@ pub fn App(props: &AppProps) -> Html {
         move || State::new(locale, open)
     });
     let session = use_memo((), |_| bindings::random_key());
+    let faq = use_state(|| FaqState::Idle);
+    // Questions sent while the FAQ is still loading, answered as soon as it is there.
+    let waiting = use_mut_ref(Vec::<String>::new);
     let t = texts(state.locale);
+
+    let ask = {
+        let state = state.clone();
+        move |faq: &FaqState, text: String| {
+            state.dispatch(Action::Ask {
+                reply: faq.reply(&text),
+                text,
+                fresh_key: bindings::random_key(),
+            })
+        }
+    };
+
+    // The FAQ is fetched when the panel first opens, never before the shopper interacts.
+    {
+        let (faq, base, locale) = (faq.clone(), props.faq.clone(), state.locale);
+        use_effect_with(state.open, move |open| {
+            if *open && *faq == FaqState::Idle && !base.is_empty() {
+                faq.set(FaqState::Loading);
+                wasm_bindgen_futures::spawn_local(async move {
+                    // Without a bundle the widget still works: every question is "not sure".
+                    faq.set(match faq_service::load_bundle(&base, locale).await {
+                        Ok(bundle) => FaqState::Ready(Rc::new(bundle)),
+                        Err(_) => FaqState::Unavailable,
+                    });
+                });
+            }
+        });
+    }
+    {
+        let (waiting, ask) = (waiting.clone(), ask.clone());
+        use_effect_with((*faq).clone(), move |faq| {
+            if *faq != FaqState::Loading {
+                for text in waiting.borrow_mut().drain(..) {
+                    ask(faq, text);
+                }
+            }
+        });
+    }
 
     let ontoggle = {
         let state = state.clone();
@@ -86,12 +168,13 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let onsend = {
-        let state = state.clone();
+        let faq = faq.clone();
         Callback::from(move |text: String| {
-            state.dispatch(Action::Ask {
-                text,
-                fresh_key: bindings::random_key(),
-            })
+            if *faq == FaqState::Loading {
+                waiting.borrow_mut().push(text);
+            } else {
+                ask(&faq, text);
+            }
         })
     };
     let onedit = {
@@ -169,7 +252,7 @@ pub fn App(props: &AppProps) -> Html {
                         {onhuman}
                         {onclose}
                     />
-                    <MessageList lines={state.lines.clone()} texts={t} />
+                    <MessageList lines={state.lines.clone()} texts={t} onask={onsend.clone()} />
                     { sheet }
                     if state.sheet == Sheet::None {
                         <Composer placeholder={t.ask_placeholder} send_label={t.send} {onsend} />

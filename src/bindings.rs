@@ -13,6 +13,8 @@ pub struct Boot {
     pub locale: String,
     /// The shop's hotline, shown when a person cannot be reached here.
     pub hotline: Option<String>,
+    /// Where the FAQ bundles are (`<faq><locale>.kfb`); empty for none.
+    pub faq: String,
     /// Whether the shopper already asked to open the panel.
     pub open: bool,
 }
@@ -37,6 +39,7 @@ pub fn boot() -> Option<Boot> {
         api: get_string(&boot, "api").unwrap_or_default(),
         locale: get_string(&boot, "locale").unwrap_or_else(|| "auto".to_owned()),
         hotline: get_string(&boot, "hotline"),
+        faq: get_string(&boot, "faq").unwrap_or_default(),
         open: get(&boot, "open").as_bool().unwrap_or(false),
     })
 }

@@ -21,6 +21,8 @@ pub struct Texts {
     pub greeting: &'static str,
     /// The bot's honest answer when it does not know.
     pub not_sure: &'static str,
+    /// The bot's "not sure" above the closest FAQ questions.
+    pub not_sure_topics: &'static str,
     /// The bot's line when the shopper asked for a person.
     pub handing_over: &'static str,
     /// Composer placeholder and label.
@@ -78,6 +80,7 @@ const ZH_CN: Texts = Texts {
     conversation: "对话记录",
     greeting: "您好！请问有什么可以帮您？随时可以点「转人工」找真人客服。",
     not_sure: "抱歉，我不太确定您的意思。您可以换个说法，或点「转人工」由真人客服为您解答。",
+    not_sure_topics: "我不太确定您的意思，您是想问这些吗？也可以点「转人工」。",
     handing_over: "好的，马上为您转接人工客服。",
     ask_placeholder: "请输入您的问题",
     send: "发送",
@@ -112,6 +115,7 @@ const ZH_TW: Texts = Texts {
     conversation: "對話紀錄",
     greeting: "您好！請問有什麼可以幫您？隨時可以點「轉人工」找真人客服。",
     not_sure: "抱歉，我不太確定您的意思。您可以換個說法，或點「轉人工」由真人客服為您解答。",
+    not_sure_topics: "我不太確定您的意思，您是想問這些嗎？也可以點「轉人工」。",
     handing_over: "好的，馬上為您轉接真人客服。",
     ask_placeholder: "請輸入您的問題",
     send: "送出",
@@ -146,6 +150,7 @@ const EN: Texts = Texts {
     conversation: "Conversation",
     greeting: "Hi! How can we help? You can reach a person at any time with \"Talk to a human\".",
     not_sure: "Sorry, I'm not sure I understood. Try other words, or press \"Talk to a human\" and a person will answer.",
+    not_sure_topics: "I'm not sure I understood. Did you mean one of these? Or press \"Talk to a human\".",
     handing_over: "Sure, connecting you with a person now.",
     ask_placeholder: "Type your question",
     send: "Send",

@@ -34,6 +34,7 @@ pub fn start() -> bool {
         api: boot.api.into(),
         locale: i18n::choose_locale(&boot.locale, &bindings::page_lang(), &languages),
         hotline: boot.hotline.map(Into::into),
+        faq: boot.faq.into(),
         open: boot.open,
     };
     yew::Renderer::<App>::with_root_and_props(boot.root, props).render();

@@ -22,8 +22,59 @@ pub enum BotLine {
 pub enum Line {
     /// What the shopper typed.
     Shopper(String),
-    /// What the widget answered.
+    /// What the widget said.
     Bot(BotLine),
+    /// An FAQ answer, naming the question it answers.
+    Answer {
+        /// The FAQ question.
+        question: String,
+        /// Its answer.
+        answer: String,
+    },
+    /// "Not sure" with the closest FAQ questions to pick from.
+    Suggestions(Vec<String>),
+}
+
+/// What the matcher made of a question, ready for the conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Nothing fits.
+    NotSure,
+    /// This entry answers it.
+    Answer {
+        /// The FAQ question.
+        question: String,
+        /// Its answer.
+        answer: String,
+    },
+    /// These questions are close.
+    Suggest(Vec<String>),
+}
+
+impl Reply {
+    /// The reply for a matcher decision over `entries` (the bundle's, in index order).
+    pub fn from_decision(
+        decision: &kefu_faq::Decision,
+        entries: &[kefu_faq::bundle::ShownEntry],
+    ) -> Reply {
+        let shown = |i: usize| entries.get(decision.hits.get(i)?.entry);
+        match decision.action {
+            kefu_faq::Action::Answer => match shown(0) {
+                Some(e) => Reply::Answer {
+                    question: e.question.clone(),
+                    answer: e.answer.clone(),
+                },
+                None => Reply::NotSure,
+            },
+            kefu_faq::Action::Suggest => Reply::Suggest(
+                (0..decision.hits.len())
+                    .filter_map(shown)
+                    .map(|e| e.question.clone())
+                    .collect(),
+            ),
+            _ => Reply::NotSure,
+        }
+    }
 }
 
 /// The hand-off sheet over the conversation.
@@ -106,6 +157,14 @@ impl State {
                     from: Speaker::Bot,
                     text: bot_text(*bot, t).to_owned(),
                 },
+                Line::Answer { question, answer } => TranscriptLine {
+                    from: Speaker::Bot,
+                    text: format!("[FAQ: {question}] {answer}"),
+                },
+                Line::Suggestions(questions) => TranscriptLine {
+                    from: Speaker::Bot,
+                    text: format!("{} [{}]", t.not_sure, questions.join(" | ")),
+                },
             })
             .collect()
     }
@@ -116,7 +175,7 @@ impl State {
             .iter()
             .filter_map(|line| match line {
                 Line::Shopper(text) => Some(text.as_str()),
-                Line::Bot(_) => None,
+                _ => None,
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -141,6 +200,8 @@ pub enum Action {
     Ask {
         /// What they typed.
         text: String,
+        /// What the matcher made of it.
+        reply: Reply,
         /// A fresh idempotency key, used if the question asks for a person.
         fresh_key: String,
     },
@@ -175,7 +236,11 @@ impl Reducible for State {
         let mut next = (*self).clone();
         match action {
             Action::SetOpen(open) => next.open = open,
-            Action::Ask { text, fresh_key } => {
+            Action::Ask {
+                text,
+                reply,
+                fresh_key,
+            } => {
                 let text = text.trim().to_owned();
                 if text.is_empty() {
                     return self;
@@ -190,7 +255,14 @@ impl Reducible for State {
                         fresh_key,
                     });
                 }
-                next.lines.push(Line::Bot(BotLine::NotSure));
+                next.lines.push(match reply {
+                    Reply::NotSure => Line::Bot(BotLine::NotSure),
+                    Reply::Answer { question, answer } => Line::Answer { question, answer },
+                    Reply::Suggest(questions) if questions.is_empty() => {
+                        Line::Bot(BotLine::NotSure)
+                    }
+                    Reply::Suggest(questions) => Line::Suggestions(questions),
+                });
             }
             Action::RequestHuman { reason, fresh_key } => match next.sheet {
                 // Already sending or already with a person: show that, never a second case.
@@ -307,8 +379,44 @@ mod tests {
     fn ask(text: &str) -> Action {
         Action::Ask {
             text: text.into(),
+            reply: Reply::NotSure,
             fresh_key: format!("key-for-{text}"),
         }
+    }
+
+    #[test]
+    fn matcher_replies_become_answer_cards_and_suggestions() {
+        let answer = Reply::Answer {
+            question: "运费怎么算？".into(),
+            answer: "全场包邮。".into(),
+        };
+        let s = reduce(
+            State::new(Locale::ZhCn, true),
+            vec![
+                Action::Ask {
+                    text: "運費".into(),
+                    reply: answer,
+                    fresh_key: "k1".into(),
+                },
+                Action::Ask {
+                    text: "退".into(),
+                    reply: Reply::Suggest(vec!["怎么退货？".into(), "退款多久到账？".into()]),
+                    fresh_key: "k2".into(),
+                },
+            ],
+        );
+        assert_eq!(
+            s.lines[2],
+            Line::Answer {
+                question: "运费怎么算？".into(),
+                answer: "全场包邮。".into()
+            }
+        );
+        assert_eq!(
+            s.lines[4],
+            Line::Suggestions(vec!["怎么退货？".into(), "退款多久到账？".into()])
+        );
+        assert_eq!(s.transcript()[1].text, "[FAQ: 运费怎么算？] 全场包邮。");
     }
 
     #[test]

@@ -98,7 +98,10 @@
     if (mounted) return;
     launcher.setAttribute("aria-busy", "true");
     load().then(function (module) {
-      window.__kefuBoot = { root: mountPoint, api: config.api, locale: config.locale, hotline: config.hotline, open: true };
+      window.__kefuBoot = {
+        root: mountPoint, api: config.api, locale: config.locale, hotline: config.hotline,
+        faq: base + "faq/", open: true
+      };
       if (!module.mount()) throw new Error("kefu: mount failed");
       mounted = true;
       launcher.remove();

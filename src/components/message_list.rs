@@ -11,6 +11,8 @@ pub struct MessageListProps {
     pub lines: Vec<Line>,
     /// The UI words.
     pub texts: &'static Texts,
+    /// The shopper picked a suggested question.
+    pub onask: Callback<String>,
 }
 
 /// The message list; keeps the newest line in view.
@@ -34,6 +36,26 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                 },
                 Line::Bot(bot) => html! {
                     <li class="kefu-message kefu-message--bot">{ bot_text(*bot, props.texts) }</li>
+                },
+                Line::Answer { question, answer } => html! {
+                    <li class="kefu-message kefu-message--bot kefu-answer">
+                        <p class="kefu-answer-question">{ question }</p>
+                        <p class="kefu-answer-text">{ answer }</p>
+                    </li>
+                },
+                Line::Suggestions(questions) => html! {
+                    <li class="kefu-message kefu-message--bot kefu-suggestions">
+                        <p>{ props.texts.not_sure_topics }</p>
+                        <ul class="kefu-topics">
+                            { for questions.iter().map(|q| {
+                                let onclick = {
+                                    let (onask, q) = (props.onask.clone(), q.clone());
+                                    Callback::from(move |_: MouseEvent| onask.emit(q.clone()))
+                                };
+                                html! { <li><button type="button" class="kefu-topic" {onclick}>{ q }</button></li> }
+                            }) }
+                        </ul>
+                    </li>
                 },
             }) }
         </ol>

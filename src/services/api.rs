@@ -13,9 +13,7 @@ pub async fn post_escalation(
     escalation: &NewEscalation,
 ) -> Result<EscalationReceipt, WidgetError> {
     let url = format!("{}{API_PREFIX}/escalations", api_base.trim_end_matches('/'));
-    let body = serde_wasm_bindgen::to_value(escalation)
-        .and_then(|value| js_sys::JSON::stringify(&value).map_err(Into::into))
-        .map_err(|e| WidgetError::Decode(format!("{e:?}")))?;
+    let body = JsValue::from_str(&escalation.to_json());
     let headers = Headers::new().map_err(|_| WidgetError::Offline)?;
     headers
         .set("Content-Type", "application/json")

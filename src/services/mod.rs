@@ -1,3 +1,4 @@
 //! Everything that touches the network (and, later, storage) lives here.
 
 pub mod api;
+pub mod faq;

@@ -19,7 +19,7 @@ assert.ok(BASE, "KEFU_URL must point at a running kefu-server --demo");
 assert.ok(AGENT, "KEFU_AGENT_TOKEN must be the server's agent token");
 mkdirSync(SHOTS, { recursive: true });
 
-const WIDGET_FILES = /kefu-widget\.js|kefu-widget_bg\.wasm|kefu\.css/;
+const WIDGET_FILES = /kefu-widget\.js|kefu-widget_bg\.wasm|kefu\.css|\.kfb$/;
 const STILL = { reducedMotion: "reduce" };
 const DESKTOP = { ...STILL, viewport: { width: 1280, height: 800 } };
 const PHONE = { ...STILL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
@@ -140,6 +140,36 @@ test("a shopper reaches a person: human button, form, case number, case on the s
   assert.equal(view.status, 200);
   assert.equal((await view.json()).status, "open");
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("FAQ questions get an answer card in any script; unknown ones an honest not-sure", async () => {
+  for (const [query, asked, lang] of [
+    ["", "運費怎麼算", "zh-TW"],
+    ["", "发票怎么开", "zh-CN"],
+    ["?lang=zh-TW", "退貨", "zh-TW"],
+  ]) {
+    const { context, page } = await shopPage(DESKTOP, query);
+    // The FAQ bundle arrives after the panel opens (never before the shopper interacts).
+    const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
+    await openWidget(page);
+    assert.equal((await bundle).status(), 200);
+    await page.locator(".kefu-input").fill(asked);
+    await page.keyboard.press("Enter");
+    const card = page.locator(".kefu-answer");
+    await card.waitFor();
+    assert.match(await card.locator(".kefu-answer-question").textContent(), /運費|运费|发票|發票|退貨|退货/, `${asked} (${lang})`);
+    await page.screenshot({ path: join(SHOTS, `desktop-answer-${lang}.png`) });
+    await context.close();
+  }
+  const { context, page } = await shopPage();
+  const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
+  await openWidget(page);
+  await bundle;
+  await page.locator(".kefu-input").fill("今天天气怎么样");
+  await page.keyboard.press("Enter");
+  await page.locator(".kefu-message--bot").nth(1).waitFor();
+  assert.equal(await page.locator(".kefu-answer").count(), 0, "an off-topic question is never answered");
   await context.close();
 });
 

@@ -9,23 +9,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Deserialize)]
-struct FaqFile {
-    entries: Vec<FaqEntry>,
-}
-
-#[derive(Deserialize)]
-struct FaqEntry {
-    id: String,
-    question: String,
-    #[serde(default)]
-    variants: Vec<String>,
-    #[serde(default)]
-    keywords: Vec<String>,
-    #[serde(default)]
-    answer: String,
-}
-
-#[derive(Deserialize)]
 struct Query {
     text: String,
     expect: Option<String>,
@@ -36,7 +19,7 @@ struct Query {
 pub fn load_faq(path: &Path) -> Result<Vec<Entry>, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-    let file: FaqFile =
+    let file: kefu_api::FaqFile =
         serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))?;
     Ok(file
         .entries
@@ -61,6 +44,30 @@ fn load_queries(path: &Path) -> Result<Vec<Query>, String> {
             serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
         })
         .collect()
+}
+
+/// Writes every `*.json` FAQ in `from` as a bundle `<name>.kfb` in `to`.
+pub fn publish_faqs(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("creating {}: {e}", to.display()))?;
+    let files = std::fs::read_dir(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
+    for file in files.flatten() {
+        let path = file.path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let entries = load_faq(&path)?;
+        let bytes = kefu_faq::bundle::Bundle::new(&entries).to_bytes();
+        let out = to.join(path.with_extension("kfb").file_name().unwrap_or_default());
+        std::fs::write(&out, &bytes).map_err(|e| format!("writing {}: {e}", out.display()))?;
+        println!(
+            "FAQ {} → {} ({} entries, {} bytes)",
+            path.display(),
+            out.display(),
+            entries.len(),
+            bytes.len()
+        );
+    }
+    Ok(())
 }
 
 /// One track's numbers; the field names are the `--json` keys.

@@ -15,6 +15,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   demo [SERVER ARGS]  build the widget and start the demo shop on http://127.0.0.1:8080
   test                run every check: format, lints, unit, browser and end-to-end tests
+  build               build the widget into dist/ and publish the demo FAQ bundles there
   sizes               print the gzip sizes of the built widget (after a build)
   eval [--faq FILE] [--json] TRACK_DIR...
                       matcher quality and speed on FAQ benchmark tracks (shipped defaults)
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("eval") => eval::run(&args[1..]),
+        Some("build") => tools::ensure_build_tools().and_then(|()| build_widget()),
         Some("sizes") => sizes::report(&project_root().join("dist")).map(|_| ()),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
@@ -42,12 +44,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the widget in release mode (Trunk + wasm-opt) into `dist/`.
+/// Builds the widget in release mode (Trunk + wasm-opt) into `dist/`, and publishes the demo
+/// FAQ files next to it as bundles the widget loads (`dist/faq/<locale>.kfb`).
 fn build_widget() -> Result<(), String> {
     Step::new("widget: trunk build --release")
         .program("trunk")
         .args(["build", "--release"])
-        .run()
+        .run()?;
+    let root = project_root();
+    eval::publish_faqs(&root.join("www/demo/faq"), &root.join("dist/faq"))
 }
 
 fn demo(server_args: &[String]) -> Result<(), String> {

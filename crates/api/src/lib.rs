@@ -295,6 +295,85 @@ impl NewEscalation {
     }
 }
 
+impl NewEscalation {
+    /// The body as JSON, written by hand: the wasm widget sends it without carrying serde's
+    /// serialiser (a test checks that it equals serde's own output).
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(256 + self.message.len() + self.summary.len());
+        out.push('{');
+        json_field(&mut out, "session", &self.session);
+        json_field(&mut out, "locale", self.locale.as_str());
+        json_field(&mut out, "page_url", &self.page_url);
+        json_field(&mut out, "reason", self.reason.as_str());
+        if let Some(topic) = &self.topic {
+            json_field(&mut out, "topic", topic);
+        }
+        json_field(&mut out, "message", &self.message);
+        json_field(&mut out, "summary", &self.summary);
+        out.push_str("\"transcript\":[");
+        for (i, line) in self.transcript.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('{');
+            let from = match line.from {
+                Speaker::Shopper => "shopper",
+                Speaker::Bot => "bot",
+                Speaker::Agent => "agent",
+            };
+            json_field(&mut out, "from", from);
+            json_field(&mut out, "text", &line.text);
+            close_object(&mut out);
+        }
+        out.push_str("],");
+        if let Some(contact) = &self.contact {
+            out.push_str("\"contact\":{");
+            if let Some(email) = &contact.email {
+                json_field(&mut out, "email", email);
+            }
+            if let Some(phone) = &contact.phone {
+                json_field(&mut out, "phone", phone);
+            }
+            close_object(&mut out);
+            out.push(',');
+        }
+        close_object(&mut out);
+        out
+    }
+}
+
+/// Appends `"name":"value",` with the value escaped as JSON requires.
+fn json_field(out: &mut String, name: &str, value: &str) {
+    out.push('"');
+    out.push_str(name);
+    out.push_str("\":\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(u32::from(c) >> 4) as usize]));
+                out.push(char::from(HEX[(u32::from(c) & 0xF) as usize]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push_str("\",");
+}
+
+/// Replaces a trailing comma with `}`, or adds `}`.
+fn close_object(out: &mut String) {
+    if out.ends_with(',') {
+        out.pop();
+    }
+    out.push('}');
+}
+
 fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), FieldError> {
     if value.chars().count() > max {
         Err(FieldError::new(field, Problem::TooLong { max }))
@@ -434,6 +513,37 @@ pub struct ApiError {
     pub field: Option<String>,
 }
 
+/// A FAQ as shop owners write it (one file per language), and as the benchmark tracks hold it.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug, Default)]
+pub struct FaqFile {
+    /// A name for people.
+    #[serde(default)]
+    pub name: String,
+    /// The language of the entries, e.g. `zh-CN`.
+    #[serde(default)]
+    pub lang: String,
+    /// The entries.
+    pub entries: Vec<FaqFileEntry>,
+}
+
+/// One entry of a [`FaqFile`].
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug, Default)]
+pub struct FaqFileEntry {
+    /// Stable id, e.g. `refund_time`.
+    pub id: String,
+    /// The canonical question.
+    pub question: String,
+    /// Other ways shoppers ask the same thing.
+    #[serde(default)]
+    pub variants: Vec<String>,
+    /// Words or short phrases that point at this entry.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The answer.
+    #[serde(default)]
+    pub answer: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,6 +637,49 @@ mod tests {
             serde_json::from_str(r#"{"session":"s","locale":"zh-TW","message":"退貨"}"#).unwrap();
         assert_eq!(minimal.reason, EscalationReason::Button);
         assert_eq!(minimal.locale, Locale::ZhTw);
+    }
+
+    #[test]
+    fn hand_written_json_equals_serdes() {
+        let full = NewEscalation {
+            session: "s\"1\\".into(),
+            locale: Locale::ZhTw,
+            page_url: "https://shop.example/p?a=1&b=\u{2028}".into(),
+            reason: EscalationReason::LowConfidence,
+            topic: Some("退貨".into()),
+            message: "line one\nline two\t\u{1}\u{1f} 😀 </script>".into(),
+            summary: "問了運費".into(),
+            transcript: vec![
+                TranscriptLine {
+                    from: Speaker::Shopper,
+                    text: "運費？".into(),
+                },
+                TranscriptLine {
+                    from: Speaker::Bot,
+                    text: "\r\n".into(),
+                },
+            ],
+            contact: Some(Contact {
+                email: Some("a@b.cn".into()),
+                phone: Some("+886 2 1234".into()),
+            }),
+        };
+        let only_email = NewEscalation {
+            contact: Some(Contact {
+                email: Some("a@b.cn".into()),
+                phone: None,
+            }),
+            ..valid()
+        };
+        let empty_contact = NewEscalation {
+            contact: Some(Contact::default()),
+            ..valid()
+        };
+        for e in [valid(), full, only_email, empty_contact] {
+            let ours: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+            let serdes: serde_json::Value = serde_json::to_value(&e).unwrap();
+            assert_eq!(ours, serdes, "{}", e.to_json());
+        }
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! The index as bytes: built at publish time, loaded by the widget without any JSON parsing.
 //!
-//! Layout (little-endian): magic `KFX1`; the configuration as f32s; entry count and the idf of
+//! A [`Bundle`] is what the widget downloads: magic `KFB1`, the entries it shows (id, question,
+//! answer), then the matcher. The matcher's layout (little-endian): magic `KFX1`; the configuration as f32s; entry count and the idf of
 //! unknown tokens; the term dictionary (hashes, idf); per term the offsets of its utterance and
 //! entry postings; the postings as `(u32 id, f32 weight)`; the entry of every utterance; the
-//! vocabulary for typo correction (length-prefixed UTF-8).
+//! vocabulary for typo correction (length-prefixed UTF-8); the Traditional → Simplified pairs
+//! the FAQ uses (`u16 << 16 | u16`).
 
 use crate::index::{Index, Postings};
+use crate::script::Folding;
 use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
 use std::fmt;
@@ -51,6 +54,10 @@ impl Writer {
     fn len(&mut self, n: usize) {
         self.u32(u32::try_from(n).unwrap_or(u32::MAX));
     }
+    fn string(&mut self, text: &str) {
+        self.len(text.len());
+        self.0.extend_from_slice(text.as_bytes());
+    }
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -73,6 +80,14 @@ impl Reader<'_> {
     fn f32(&mut self) -> Result<f32, BundleError> {
         self.take().map(f32::from_le_bytes)
     }
+    /// A length-prefixed UTF-8 string.
+    fn string(&mut self) -> Result<String, BundleError> {
+        let len = self.count(1)?;
+        let (head, rest) = self.0.split_at(len);
+        self.0 = rest;
+        String::from_utf8(head.to_vec()).map_err(|_| BundleError::OutOfRange)
+    }
+
     /// A count of items of `size` bytes each, checked against what is left.
     fn count(&mut self, size: usize) -> Result<usize, BundleError> {
         let n = self.u32()? as usize;
@@ -138,8 +153,11 @@ impl Matcher {
         index.utterance_entry.iter().for_each(|&e| w.u32(e));
         w.len(index.vocabulary.words.len());
         for word in &index.vocabulary.words {
-            w.len(word.len());
-            w.0.extend_from_slice(word.as_bytes());
+            w.string(word);
+        }
+        w.len(index.folding.pairs().len());
+        for &(traditional, simplified) in index.folding.pairs() {
+            w.u32(u32::from(traditional) << 16 | u32::from(simplified));
         }
         w.0
     }
@@ -215,6 +233,10 @@ impl Matcher {
                     .to_owned(),
             );
         }
+        let pair_count = r.count(4)?;
+        let pairs = (0..pair_count)
+            .map(|_| r.u32().map(|p| ((p >> 16) as u16, p as u16)))
+            .collect::<Result<Vec<_>, _>>()?;
         let in_range = utterance_entry.iter().all(|&e| e < entry_count)
             && postings.iter().all(|p| {
                 p.utterances.iter().all(|&(u, _)| (u as usize) < utterances)
@@ -232,8 +254,84 @@ impl Matcher {
                 entry_count,
                 unknown_idf,
                 vocabulary: Vocabulary::new(words),
+                folding: Folding::from_pairs(pairs),
             },
             config,
         })
+    }
+}
+
+const BUNDLE_MAGIC: &[u8; 4] = b"KFB1";
+
+/// What the widget shows for an entry.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ShownEntry {
+    /// Stable id.
+    pub id: String,
+    /// The question an answer card names.
+    pub question: String,
+    /// The answer, as plain text.
+    pub answer: String,
+}
+
+/// A published FAQ: what the widget shows and the matcher that finds it, in one file.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Bundle {
+    /// Entries in index order.
+    pub entries: Vec<ShownEntry>,
+    /// The matcher over them.
+    pub matcher: Matcher,
+}
+
+impl Bundle {
+    /// Indexes `entries` with the shipped configuration.
+    pub fn new(entries: &[crate::Entry]) -> Bundle {
+        Bundle {
+            entries: entries
+                .iter()
+                .map(|e| ShownEntry {
+                    id: e.id.clone(),
+                    question: e.question.clone(),
+                    answer: e.answer.clone(),
+                })
+                .collect(),
+            matcher: Matcher::new(entries),
+        }
+    }
+
+    /// The bundle as bytes: magic `KFB1`, the entries as length-prefixed UTF-8, the matcher.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        w.0.extend_from_slice(BUNDLE_MAGIC);
+        w.len(self.entries.len());
+        for e in &self.entries {
+            for text in [&e.id, &e.question, &e.answer] {
+                w.string(text);
+            }
+        }
+        w.0.extend_from_slice(&self.matcher.to_bytes());
+        w.0
+    }
+
+    /// Reads bytes written by [`Bundle::to_bytes`]; malformed input is an error, never a panic.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle, BundleError> {
+        let mut r = Reader(bytes);
+        if &r.take::<4>()? != BUNDLE_MAGIC {
+            return Err(BundleError::BadMagic);
+        }
+        let count = r.count(12)?;
+        let mut entries = Vec::with_capacity(count);
+        for _ in 0..count {
+            entries.push(ShownEntry {
+                id: r.string()?,
+                question: r.string()?,
+                answer: r.string()?,
+            });
+        }
+        let matcher = Matcher::from_bytes(r.0)?;
+        if matcher.index.entry_count() != entries.len() {
+            return Err(BundleError::OutOfRange);
+        }
+        Ok(Bundle { entries, matcher })
     }
 }

@@ -7,10 +7,13 @@
 //! vector is a cosine. Each entry also gets a *centroid*: the normalised sum of its utterance
 //! vectors plus a little of its answer. Both kinds of postings live in one term dictionary.
 
+use crate::normalize::normalize_chars;
+use crate::script::Folding;
 use crate::tokenize::{tokenize, word_text, Token, TokenKind};
 use crate::typo::Vocabulary;
 use crate::{Entry, RankingWeights};
 use std::collections::HashMap;
+use std::collections::HashSet;
 
 /// Postings of one token: which utterances and entries contain it, with normalised weights.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -36,6 +39,8 @@ pub struct Index {
     pub(crate) unknown_idf: f32,
     /// The entries' words, for typo correction.
     pub(crate) vocabulary: Vocabulary,
+    /// Traditional → Simplified pairs for the characters the entries use.
+    pub(crate) folding: Folding,
 }
 
 /// BM25's idf, always positive.
@@ -77,6 +82,8 @@ impl Index {
         // Tokenise every utterance once.
         let mut utterances: Vec<(u32, WeightedTf)> = Vec::new();
         let mut words: Vec<String> = Vec::new();
+        let full = Folding::full();
+        let mut used_chars: HashSet<char> = HashSet::new();
         let mut answers: Vec<WeightedTf> = Vec::with_capacity(entries.len());
         for (e, entry) in entries.iter().enumerate() {
             let e = e as u32;
@@ -84,19 +91,20 @@ impl Index {
                 .chain(&entry.variants)
                 .chain(&entry.keywords);
             for text in texts {
-                let tokens = tokenize(text);
+                let tokens = tokenize(text, &full);
                 words.extend(
                     tokens
                         .iter()
                         .filter(|t| t.kind == TokenKind::Word)
-                        .map(|t| word_text(text, t)),
+                        .map(|t| word_text(text, t, &full)),
                 );
+                used_chars.extend(normalize_chars(text, &full).flatten().map(|n| n.c));
                 let tf = kind_weighted_tf(&tokens, weights);
                 if !tf.is_empty() {
                     utterances.push((e, tf));
                 }
             }
-            answers.push(kind_weighted_tf(&tokenize(&entry.answer), weights));
+            answers.push(kind_weighted_tf(&tokenize(&entry.answer, &full), weights));
         }
 
         // Entry-level document frequency over questions, variants and keywords.
@@ -164,6 +172,7 @@ impl Index {
             entry_count: entries.len() as u32,
             unknown_idf: idf(n, 0.0),
             vocabulary: Vocabulary::new(words),
+            folding: full.keep(|c| used_chars.contains(&c)),
         }
     }
 

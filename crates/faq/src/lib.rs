@@ -4,17 +4,19 @@
 //! natively by the server and the benchmarks.
 //!
 //! The pipeline, and why:
-//! - [`normalize`]: one list of character stages: width folding (full-width → ASCII), case
+//! - [`mod@normalize`]: one list of character stages: width folding (full-width → ASCII), case
 //!   folding, Traditional → Simplified ([`script`]), separators. Every stage maps one character
-//!   to one, so spans into the shopper's text survive for highlighting.
-//! - [`tokenize`]: one tokeniser for entries and queries. Chinese as characters plus
+//!   to one, so spans into the shopper's text survive for highlighting. A built matcher keeps
+//!   only the Traditional → Simplified pairs its FAQ can use, so the widget does not ship the
+//!   whole table.
+//! - [`mod@tokenize`]: one tokeniser for entries and queries. Chinese as characters plus
 //!   character pairs (no dictionary segmenter: jieba and lindera are megabytes of wasm);
 //!   Latin words lightly stemmed ([`english`]), word pairs, and character trigrams. A query
 //!   word the FAQ does not know is read as the FAQ word one edit away, if there is one
 //!   (`typo`).
-//! - [`index`]: every question, variant and keyword is an *utterance*; tokens are weighted by
+//! - [`mod@index`]: every question, variant and keyword is an *utterance*; tokens are weighted by
 //!   kind × tf × idf (idf over entries) and vectors are normalised, so scores are cosines.
-//! - [`rank`]: an entry's score mixes its closest utterance (how shoppers really ask) with its
+//! - [`mod@rank`]: an entry's score mixes its closest utterance (how shoppers really ask) with its
 //!   centroid (all its wording at once) — weights in [`RankingWeights`].
 //! - [`Matcher::decide`]: a calibrated confidence from the best score and its margin over the
 //!   runner-up ([`DecisionWeights`]); then *answer*, *suggest* or *decline*. Words the FAQ has
@@ -215,11 +217,13 @@ impl Matcher {
 
     /// Ranks every entry for `query`, best first.
     pub fn rank(&self, query: &str) -> Ranking {
-        let mut tokens = tokenize(query);
         let index = &self.index;
+        let mut tokens = tokenize(query, &index.folding);
         index
             .vocabulary
-            .correct_tokens(query, &mut tokens, |hash| index.term(hash).is_some());
+            .correct_tokens(query, &mut tokens, &index.folding, |hash| {
+                index.term(hash).is_some()
+            });
         rank::rank(index, &self.config.ranking, &tokens)
     }
 

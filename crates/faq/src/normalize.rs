@@ -4,7 +4,7 @@
 //! normalised text keeps a byte span into the original for every character: matched words
 //! can be highlighted in what the shopper typed.
 
-use crate::script;
+use crate::script::{self, Folding};
 
 /// What a stage makes of one character.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,12 +57,12 @@ impl Stage for CaseFold {
     }
 }
 
-/// Traditional → Simplified Chinese.
-pub struct ScriptFold;
+/// Traditional → Simplified Chinese, with the matcher's table.
+pub struct ScriptFold<'a>(pub &'a Folding);
 
-impl Stage for ScriptFold {
+impl Stage for ScriptFold<'_> {
     fn map(&self, c: char) -> Mapped {
-        Mapped::Char(script::to_simplified(c))
+        Mapped::Char(self.0.to_simplified(c))
     }
 }
 
@@ -96,9 +96,6 @@ pub fn is_word_char(c: char) -> bool {
             && c != '÷')
 }
 
-/// The pipeline, in order.
-pub const PIPELINE: [&dyn Stage; 4] = [&WidthFold, &CaseFold, &ScriptFold, &Separators];
-
 /// One normalised character and the bytes of the original text it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NormChar {
@@ -110,11 +107,16 @@ pub struct NormChar {
     pub end: usize,
 }
 
-/// Runs `text` through [`PIPELINE`]; separators become `None`.
-pub fn normalize_chars(text: &str) -> impl Iterator<Item = Option<NormChar>> + '_ {
-    text.char_indices().map(|(start, original)| {
+/// Runs `text` through the pipeline — [`WidthFold`], [`CaseFold`], [`ScriptFold`] with
+/// `folding`, [`Separators`] — in that order; separators become `None`.
+pub fn normalize_chars<'a>(
+    text: &'a str,
+    folding: &'a Folding,
+) -> impl Iterator<Item = Option<NormChar>> + 'a {
+    text.char_indices().map(move |(start, original)| {
+        let pipeline: [&dyn Stage; 4] = [&WidthFold, &CaseFold, &ScriptFold(folding), &Separators];
         let mut c = original;
-        for stage in PIPELINE {
+        for stage in pipeline {
             match stage.map(c) {
                 Mapped::Char(next) => c = next,
                 Mapped::Separator => return None,
@@ -128,16 +130,16 @@ pub fn normalize_chars(text: &str) -> impl Iterator<Item = Option<NormChar>> + '
     })
 }
 
-/// The normalised text, words separated by single spaces; for display and tests.
+/// The normalised text, words separated by single spaces.
 ///
 /// ```
-/// use kefu_faq::normalize::normalize;
-/// assert_eq!(normalize("退貨  ＲＥＦＵＮＤ？？ 😀 ok"), "退货 refund ok");
+/// use kefu_faq::{normalize::normalize, script::Folding};
+/// assert_eq!(normalize("退貨  ＲＥＦＵＮＤ？？ 😀 ok", &Folding::full()), "退货 refund ok");
 /// ```
-pub fn normalize(text: &str) -> String {
+pub fn normalize(text: &str, folding: &Folding) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for item in normalize_chars(text) {
+    for item in normalize_chars(text, folding) {
         match item {
             Some(n) => {
                 if pending_space && !out.is_empty() {
@@ -155,9 +157,10 @@ pub fn normalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::normalize;
+    use crate::script::Folding;
 
     fn check(input: &str, expect: &str) {
-        assert_eq!(normalize(input), expect, "{input:?}");
+        assert_eq!(normalize(input, &Folding::full()), expect, "{input:?}");
     }
 
     #[test]

@@ -39,11 +39,15 @@ pub struct Scored {
 pub struct Ranking {
     /// The query's terms, in order of first appearance.
     pub terms: Vec<QueryTerm>,
-    /// Entries with any shared token, best first.
+    /// The best entries with any shared token (at most [`MAX_RANKED`]), best first; ties keep
+    /// the entries' order.
     pub scored: Vec<Scored>,
     /// Share of the query's weight (squared) on tokens the FAQ knows, `0.0..=1.0`.
     pub coverage: f32,
 }
+
+/// How many of the best entries a ranking keeps.
+pub const MAX_RANKED: usize = 8;
 
 /// Longest query looked at, in tokens: a question is short, and this bounds the work.
 const MAX_QUERY_TOKENS: usize = 512;
@@ -107,20 +111,23 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
         }
     }
     let mix = weights.best_utterance.clamp(0.0, 1.0);
-    let mut scored: Vec<Scored> = (0..entries)
-        .filter(|&e| centroid_dot[e] > 0.0 || best[e] > 0.0)
-        .map(|e| {
-            let best_utterance = (best[e] / norm).min(1.0);
-            let centroid = (centroid_dot[e] / norm).min(1.0);
-            Scored {
-                entry: e,
-                score: mix * best_utterance + (1.0 - mix) * centroid,
-                best_utterance,
-                centroid,
-            }
-        })
-        .collect();
-    scored.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+    // Only the best few entries matter; keeping them in a short sorted list avoids sorting all.
+    let mut scored: Vec<Scored> = Vec::with_capacity(MAX_RANKED + 1);
+    for e in (0..entries).filter(|&e| centroid_dot[e] > 0.0 || best[e] > 0.0) {
+        let best_utterance = (best[e] / norm).min(1.0);
+        let centroid = (centroid_dot[e] / norm).min(1.0);
+        let candidate = Scored {
+            entry: e,
+            score: mix * best_utterance + (1.0 - mix) * centroid,
+            best_utterance,
+            centroid,
+        };
+        let at = scored.partition_point(|s| s.score >= candidate.score);
+        if at < MAX_RANKED {
+            scored.insert(at, candidate);
+            scored.truncate(MAX_RANKED);
+        }
+    }
     Ranking {
         terms,
         scored,

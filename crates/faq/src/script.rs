@@ -1,26 +1,83 @@
 //! Simplified/Traditional Chinese: folds Traditional characters to Simplified, one character at a time.
 
 use crate::script_table::T2S;
+use std::borrow::Cow;
 
-/// The Simplified form of `c`, or `c` itself when it has none (or is not Chinese).
+/// Traditional → Simplified folding at character level.
 ///
 /// Character-level folding is enough for matching: a query and an FAQ entry are folded
 /// alike, so 退貨 and 退货 become the same tokens even where a phrase-level converter
 /// would choose a different word.
 ///
-/// ```
-/// use kefu_faq::script::to_simplified;
-/// assert_eq!(to_simplified('貨'), '货');
-/// assert_eq!(to_simplified('货'), '货');
-/// assert_eq!(to_simplified('a'), 'a');
-/// ```
-pub fn to_simplified(c: char) -> char {
-    let Ok(code) = u16::try_from(u32::from(c)) else {
-        return c;
-    };
-    match T2S.binary_search_by_key(&code, |&(traditional, _)| traditional) {
-        Ok(i) => char::from_u32(u32::from(T2S[i].1)).unwrap_or(c),
-        Err(_) => c,
+/// The whole table (2,700 pairs) is used when an FAQ is indexed. A built matcher keeps only
+/// the pairs whose Simplified character occurs in its FAQ ([`Folding::keep`]): any other
+/// character cannot match an entry whether it is folded or not, so the widget ranks exactly
+/// as the full table would while shipping a few hundred pairs instead of the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Folding {
+    /// `(traditional, simplified)` code points, sorted by the first.
+    pairs: Cow<'static, [(u16, u16)]>,
+}
+
+impl Default for Folding {
+    fn default() -> Self {
+        Folding::full()
+    }
+}
+
+impl Folding {
+    /// The whole table.
+    pub fn full() -> Folding {
+        Folding {
+            pairs: Cow::Borrowed(&T2S),
+        }
+    }
+
+    /// A table of the given pairs (any order).
+    pub fn from_pairs(mut pairs: Vec<(u16, u16)>) -> Folding {
+        pairs.sort_unstable();
+        pairs.dedup_by_key(|p| p.0);
+        Folding {
+            pairs: Cow::Owned(pairs),
+        }
+    }
+
+    /// The pairs, sorted by the Traditional character.
+    pub fn pairs(&self) -> &[(u16, u16)] {
+        &self.pairs
+    }
+
+    /// Only the pairs whose Simplified character satisfies `used`.
+    pub fn keep(&self, used: impl Fn(char) -> bool) -> Folding {
+        Folding::from_pairs(
+            self.pairs
+                .iter()
+                .copied()
+                .filter(|&(_, s)| char::from_u32(u32::from(s)).is_some_and(&used))
+                .collect(),
+        )
+    }
+
+    /// The Simplified form of `c`, or `c` itself when it has none (or is not Chinese).
+    ///
+    /// ```
+    /// use kefu_faq::script::Folding;
+    /// let fold = Folding::full();
+    /// assert_eq!(fold.to_simplified('貨'), '货');
+    /// assert_eq!(fold.to_simplified('货'), '货');
+    /// assert_eq!(fold.to_simplified('a'), 'a');
+    /// ```
+    pub fn to_simplified(&self, c: char) -> char {
+        let Ok(code) = u16::try_from(u32::from(c)) else {
+            return c;
+        };
+        match self
+            .pairs
+            .binary_search_by_key(&code, |&(traditional, _)| traditional)
+        {
+            Ok(i) => char::from_u32(u32::from(self.pairs[i].1)).unwrap_or(c),
+            Err(_) => c,
+        }
     }
 }
 
@@ -46,10 +103,20 @@ mod tests {
 
     #[test]
     fn shop_words_fold() {
-        let fold = |s: &str| s.chars().map(to_simplified).collect::<String>();
+        let full = Folding::full();
+        let fold = |s: &str| s.chars().map(|c| full.to_simplified(c)).collect::<String>();
         assert_eq!(fold("退貨運費發票"), "退货运费发票");
         assert_eq!(fold("訂單號碼"), "订单号码");
         assert_eq!(fold("轉人工客服"), "转人工客服");
         assert_eq!(fold("退货运费"), "退货运费");
+    }
+
+    #[test]
+    fn a_kept_subset_folds_only_what_it_kept() {
+        let kept = Folding::full().keep(|c| "货运".contains(c));
+        assert_eq!(kept.pairs().len(), 2);
+        assert_eq!(kept.to_simplified('貨'), '货');
+        assert_eq!(kept.to_simplified('運'), '运');
+        assert_eq!(kept.to_simplified('發'), '發');
     }
 }

@@ -261,8 +261,28 @@ mod never_panics {
     #[test]
     fn in_linear_time() {
         // Work is counted in tokens, not seconds: doubling the text at most doubles them.
-        let one = tokenize::tokenize(&"退货 refund 12 ".repeat(10_000)).len();
-        let two = tokenize::tokenize(&"退货 refund 12 ".repeat(20_000)).len();
+        let one =
+            tokenize::tokenize(&"退货 refund 12 ".repeat(10_000), &script::Folding::full()).len();
+        let two =
+            tokenize::tokenize(&"退货 refund 12 ".repeat(20_000), &script::Folding::full()).len();
         assert_eq!(two, one * 2);
+    }
+}
+
+#[test]
+fn a_bundle_carries_what_the_widget_shows() {
+    let bundle = bundle::Bundle::new(&shop());
+    let loaded = bundle::Bundle::from_bytes(&bundle.to_bytes()).unwrap();
+    assert_eq!(loaded, bundle);
+    assert_eq!(loaded.entries[2].question, "怎么退货？");
+    // Only the script pairs this FAQ can use travel with it.
+    let pairs = loaded.matcher.index.folding.pairs().len();
+    assert!((10..200).contains(&pairs), "{pairs} pairs");
+    let bytes = bundle.to_bytes();
+    for cut in [3, 10, bytes.len() / 3, bytes.len() - 1] {
+        assert!(
+            bundle::Bundle::from_bytes(&bytes[..cut]).is_err(),
+            "cut at {cut}"
+        );
     }
 }

@@ -7,8 +7,9 @@
 //! - Digit runs: one token each.
 
 use crate::english;
-use crate::normalize::{normalize_chars, NormChar};
+use crate::normalize::{normalize, normalize_chars, NormChar};
 use crate::script::is_han;
+use crate::script::Folding;
 
 /// What a token stands for; each kind has its own weight in [`crate::RankingWeights`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,8 +73,8 @@ pub(crate) fn word_hash(stem: &str) -> u64 {
 }
 
 /// The stem that `token` (a word token of `text`) was hashed from.
-pub(crate) fn word_text(text: &str, token: &Token) -> String {
-    let word = crate::normalize::normalize(text.get(token.start..token.end).unwrap_or(""));
+pub(crate) fn word_text(text: &str, token: &Token, folding: &Folding) -> String {
+    let word = normalize(text.get(token.start..token.end).unwrap_or(""), folding);
     if word.is_ascii() {
         english::stem(&word)
     } else {
@@ -84,14 +85,15 @@ pub(crate) fn word_text(text: &str, token: &Token) -> String {
 /// Whether a word is short enough to skip its trigrams (they would repeat the word).
 const MIN_TRIGRAM_WORD: usize = 4;
 
-/// Splits `text` into tokens, in order of appearance. Linear in the input; never panics.
+/// Splits `text` into tokens, in order of appearance, folding scripts with `folding`.
+/// Linear in the input; never panics.
 ///
 /// ```
-/// use kefu_faq::tokenize::{tokenize, TokenKind};
-/// let kinds: Vec<TokenKind> = tokenize("退貨").iter().map(|t| t.kind).collect();
+/// use kefu_faq::{script::Folding, tokenize::{tokenize, TokenKind}};
+/// let kinds: Vec<TokenKind> = tokenize("退貨", &Folding::full()).iter().map(|t| t.kind).collect();
 /// assert_eq!(kinds, [TokenKind::HanChar, TokenKind::HanPair, TokenKind::HanChar]);
 /// ```
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize(text: &str, folding: &Folding) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut run: Vec<NormChar> = Vec::new();
     let mut previous_word: Option<(String, usize)> = None;
@@ -103,7 +105,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             run.clear();
         }
     };
-    for item in normalize_chars(text) {
+    for item in normalize_chars(text, folding) {
         match item {
             Some(n) => {
                 if let Some(last) = run.last() {
@@ -243,7 +245,7 @@ mod tests {
 
     /// Renders tokens as `kind:text` for golden comparisons.
     fn render(text: &str) -> String {
-        tokenize(text)
+        tokenize(text, &Folding::full())
             .iter()
             .filter(|t| t.kind != TokenKind::Trigram)
             .map(|t| {
@@ -291,7 +293,12 @@ mod tests {
 
     #[test]
     fn simplified_and_traditional_give_the_same_tokens() {
-        let hashes = |s: &str| tokenize(s).iter().map(|t| t.hash).collect::<Vec<_>>();
+        let hashes = |s: &str| {
+            tokenize(s, &Folding::full())
+                .iter()
+                .map(|t| t.hash)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(hashes("運費怎麼算"), hashes("运费怎么算"));
         assert_eq!(hashes("ＲＥＦＵＮＤ"), hashes("refund"));
     }
@@ -299,7 +306,7 @@ mod tests {
     #[test]
     fn typos_share_trigrams() {
         let grams = |s: &str| -> std::collections::HashSet<u64> {
-            tokenize(s)
+            tokenize(s, &Folding::full())
                 .iter()
                 .filter(|t| t.kind == TokenKind::Trigram)
                 .map(|t| t.hash)

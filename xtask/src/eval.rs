@@ -56,7 +56,15 @@ pub fn publish_faqs(from: &Path, to: &Path) -> Result<(), String> {
             continue;
         }
         let entries = load_faq(&path)?;
-        let bytes = kefu_faq::bundle::Bundle::new(&entries).to_bytes();
+        let bundle = kefu_faq::bundle::Bundle::new(&entries);
+        let bytes = bundle.to_bytes();
+        let index = bundle.matcher.index();
+        let (utterance_postings, entry_postings) = index.posting_count();
+        println!(
+            "  {} terms, {} utterances, {utterance_postings} + {entry_postings} postings",
+            index.term_count(),
+            index.utterance_count()
+        );
         let out = to.join(path.with_extension("kfb").file_name().unwrap_or_default());
         std::fs::write(&out, &bytes).map_err(|e| format!("writing {}: {e}", out.display()))?;
         println!(

@@ -195,4 +195,11 @@ impl Index {
     pub fn term_count(&self) -> usize {
         self.hashes.len()
     }
+
+    /// Number of postings: `(utterance postings, entry postings)`.
+    pub fn posting_count(&self) -> (usize, usize) {
+        self.postings.iter().fold((0, 0), |(u, e), p| {
+            (u + p.utterances.len(), e + p.entries.len())
+        })
+    }
 }

@@ -32,7 +32,7 @@ mod native {
 
     fn word(rng: &mut Rng, vocabulary: usize) -> String {
         let i = rng.zipf(vocabulary);
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             let han: Vec<char> = HAN.chars().collect();
             let a = han[i % han.len()];
             let b = han[(i / han.len() + i * 7) % han.len()];
@@ -55,7 +55,7 @@ mod native {
     fn sentence(rng: &mut Rng, topic: &[String], vocabulary: usize) -> String {
         let mut words: Vec<String> = topic
             .iter()
-            .filter(|_| rng.next() % 3 != 0)
+            .filter(|_| !rng.next().is_multiple_of(3))
             .cloned()
             .collect();
         for _ in 0..(2 + rng.next() % 4) {
@@ -92,7 +92,7 @@ mod native {
             .map(|_| {
                 let topic = &topics[rng.next() as usize % n];
                 let mut q = sentence(&mut rng, topic, vocabulary);
-                if rng.next() % 4 == 0 {
+                if rng.next().is_multiple_of(4) {
                     let middle = q
                         .char_indices()
                         .nth(q.chars().count() / 2)

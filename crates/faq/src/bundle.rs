@@ -237,6 +237,10 @@ impl Matcher {
         let pairs = (0..pair_count)
             .map(|_| r.u32().map(|p| ((p >> 16) as u16, p as u16)))
             .collect::<Result<Vec<_>, _>>()?;
+        let folding = Folding::from_sorted_pairs(pairs).ok_or(BundleError::OutOfRange)?;
+        if words.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(BundleError::OutOfRange);
+        }
         let in_range = utterance_entry.iter().all(|&e| e < entry_count)
             && postings.iter().all(|p| {
                 p.utterances.iter().all(|&(u, _)| (u as usize) < utterances)
@@ -253,8 +257,8 @@ impl Matcher {
                 utterance_entry,
                 entry_count,
                 unknown_idf,
-                vocabulary: Vocabulary::new(words),
-                folding: Folding::from_pairs(pairs),
+                vocabulary: Vocabulary::from_sorted(words),
+                folding,
             },
             config,
         })

@@ -33,13 +33,14 @@ impl Folding {
         }
     }
 
-    /// A table of the given pairs (any order).
-    pub fn from_pairs(mut pairs: Vec<(u16, u16)>) -> Folding {
-        pairs.sort_unstable();
-        pairs.dedup_by_key(|p| p.0);
-        Folding {
-            pairs: Cow::Owned(pairs),
-        }
+    /// A table of pairs sorted by their Traditional character, each once; `None` otherwise.
+    pub fn from_sorted_pairs(pairs: Vec<(u16, u16)>) -> Option<Folding> {
+        pairs
+            .windows(2)
+            .all(|w| w[0].0 < w[1].0)
+            .then_some(Folding {
+                pairs: Cow::Owned(pairs),
+            })
     }
 
     /// The pairs, sorted by the Traditional character.
@@ -49,13 +50,15 @@ impl Folding {
 
     /// Only the pairs whose Simplified character satisfies `used`.
     pub fn keep(&self, used: impl Fn(char) -> bool) -> Folding {
-        Folding::from_pairs(
-            self.pairs
-                .iter()
-                .copied()
-                .filter(|&(_, s)| char::from_u32(u32::from(s)).is_some_and(&used))
-                .collect(),
-        )
+        Folding {
+            pairs: Cow::Owned(
+                self.pairs
+                    .iter()
+                    .copied()
+                    .filter(|&(_, s)| char::from_u32(u32::from(s)).is_some_and(&used))
+                    .collect(),
+            ),
+        }
     }
 
     /// The Simplified form of `c`, or `c` itself when it has none (or is not Chinese).

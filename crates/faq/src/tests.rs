@@ -220,6 +220,7 @@ mod never_panics {
             let d = Matcher::new(&shop()).decide(&query);
             prop_assert!((0.0..=1.0).contains(&d.confidence));
             for hit in &d.hits {
+                prop_assert!(hit.spans.windows(2).all(|w| w[0].start <= w[1].start), "spans in order");
                 for span in &hit.spans {
                     prop_assert!(query.is_char_boundary(span.start) && query.is_char_boundary(span.end));
                 }

@@ -65,6 +65,12 @@ impl Vocabulary {
         words.retain(|w| w.chars().count() >= MIN_CORRECTED_LEN);
         words.sort_unstable();
         words.dedup();
+        Vocabulary::from_sorted(words)
+    }
+
+    /// Indexes `words` as a built vocabulary holds them: sorted, distinct, long enough.
+    /// (Loading a bundle takes this path, so the widget carries no string sort.)
+    pub fn from_sorted(words: Vec<String>) -> Self {
         let mut deletes: Vec<(u64, u32)> = words
             .iter()
             .enumerate()

@@ -15,6 +15,9 @@ use std::fmt;
 
 const MAGIC: &[u8; 4] = b"KFX1";
 
+/// Most entries a matcher may hold (far beyond any FAQ).
+const MAX_ENTRIES: u32 = 1 << 20;
+
 /// Why bytes could not be read as an index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -195,6 +198,10 @@ impl Matcher {
             },
         };
         let entry_count = r.u32()?;
+        // Ranking allocates per entry: a forged count must not exhaust memory.
+        if entry_count > MAX_ENTRIES {
+            return Err(BundleError::OutOfRange);
+        }
         let unknown_idf = r.f32()?;
         let terms = r.count(12)?;
         let hashes = (0..terms).map(|_| r.u64()).collect::<Result<Vec<_>, _>>()?;

@@ -105,17 +105,19 @@ fn ensure_npm_tools() -> Result<(), String> {
     let tools = project_root().join("tools");
     let bin = tools.join("node_modules/.bin");
     let present = ["wasm-opt"].iter().all(|b| bin.join(b).exists())
-        && ["playwright-core", "axe-core"].iter().all(|p| {
-            tools
-                .join("node_modules")
-                .join(p)
-                .join("package.json")
-                .exists()
-        });
+        && ["playwright-core", "axe-core", "fuse.js", "minisearch"]
+            .iter()
+            .all(|p| {
+                tools
+                    .join("node_modules")
+                    .join(p)
+                    .join("package.json")
+                    .exists()
+            });
     if present {
         return Ok(());
     }
-    Step::new("install: npm ci (binaryen, playwright-core, axe-core)")
+    Step::new("install: npm ci (binaryen, playwright-core, axe-core, fuse.js, minisearch)")
         .program("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(&tools)

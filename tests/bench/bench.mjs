@@ -1,0 +1,66 @@
+// Kefu matcher benchmark page: times the wasm matcher, Fuse.js and MiniSearch on the same
+// FAQ and queries, in this browser. `run.mjs` serves it and collects `window.results`.
+import init, { BenchMatcher } from "./kefu_bench.js";
+import Fuse from "./fuse.mjs";
+import MiniSearch from "./minisearch.js";
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * p))];
+
+// Browsers coarsen timers (5 µs even when cross-origin isolated), so each query runs REPEAT
+// times and its time is the average of those runs.
+const REPEAT = 5;
+
+// Times `top(query)` over every query; returns accuracy and per-query microseconds.
+function measure(name, top, queries, ids) {
+  for (const q of queries.slice(0, 50)) top(q.text); // warm up the JIT
+  const times = [];
+  let correct = 0, inScope = 0;
+  for (const q of queries) {
+    const start = performance.now();
+    for (let i = 1; i < REPEAT; i++) top(q.text);
+    const best = top(q.text);
+    times.push(((performance.now() - start) * 1000) / REPEAT);
+    if (q.expect !== null) {
+      inScope += 1;
+      if (best >= 0 && ids[best] === q.expect) correct += 1;
+    }
+  }
+  times.sort((a, b) => a - b);
+  return { engine: name, top1: correct / Math.max(1, inScope), p50_us: percentile(times, 0.5), p99_us: percentile(times, 0.99), mean_us: times.reduce((a, b) => a + b, 0) / times.length };
+}
+
+async function track(name) {
+  const response = await fetch(`data/${name}.json`);
+  const { faq, queries } = await response.json();
+  const ids = faq.entries.map((e) => e.id);
+  const docs = faq.entries.map((e, i) => ({ id: i, question: e.question, variants: (e.variants || []).join(" \n "), keywords: (e.keywords || []).join(" ") }));
+  const out = { track: name, entries: ids.length, queries: queries.length, engines: [] };
+
+  let start = performance.now();
+  const kefu = new BenchMatcher(JSON.stringify(faq));
+  const kefuBuildMs = performance.now() - start;
+  const bytes = kefu.toBytes();
+  start = performance.now();
+  const loaded = BenchMatcher.load(bytes);
+  const kefuLoadMs = performance.now() - start;
+  out.engines.push({ ...measure("kefu (wasm)", (q) => loaded.top(q), queries, ids), build_ms: kefuBuildMs, load_ms: kefuLoadMs });
+
+  start = performance.now();
+  const fuse = new Fuse(docs, { keys: ["question", "variants", "keywords"], includeScore: true, ignoreLocation: true, threshold: 0.6 });
+  const fuseBuildMs = performance.now() - start;
+  out.engines.push({ ...measure("Fuse.js", (q) => { const r = fuse.search(q, { limit: 1 }); return r.length ? r[0].item.id : -1; }, queries, ids), build_ms: fuseBuildMs });
+
+  start = performance.now();
+  const mini = new MiniSearch({ fields: ["question", "variants", "keywords"], searchOptions: { fuzzy: 0.2, prefix: true, boost: { question: 2 } } });
+  mini.addAll(docs);
+  const miniBuildMs = performance.now() - start;
+  out.engines.push({ ...measure("MiniSearch", (q) => { const r = mini.search(q); return r.length ? r[0].id : -1; }, queries, ids), build_ms: miniBuildMs });
+  return out;
+}
+
+await init();
+const names = (await (await fetch("data/tracks.json")).json());
+const results = [];
+for (const name of names) results.push(await track(name));
+window.results = results;
+document.getElementById("out").textContent = JSON.stringify(results, null, 2);

@@ -19,19 +19,7 @@ struct Query {
 pub fn load_faq(path: &Path) -> Result<Vec<Entry>, String> {
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-    let file: kefu_api::FaqFile =
-        serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))?;
-    Ok(file
-        .entries
-        .into_iter()
-        .map(|e| Entry {
-            id: e.id,
-            question: e.question,
-            variants: e.variants,
-            keywords: e.keywords,
-            answer: e.answer,
-        })
-        .collect())
+    kefu_bench::entries_from_json(&text).map_err(|e| format!("parsing {}: {e}", path.display()))
 }
 
 fn load_queries(path: &Path) -> Result<Vec<Query>, String> {

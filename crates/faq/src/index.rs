@@ -5,7 +5,9 @@
 //! A token's weight in an utterance is `kind weight × (1 + ln tf) × idf`, where idf is computed
 //! over entries, and each utterance vector is L2-normalised, so a dot product with a query
 //! vector is a cosine. Each entry also gets a *centroid*: the normalised sum of its utterance
-//! vectors plus a little of its answer. Both kinds of postings live in one term dictionary.
+//! vectors plus a little of its answer, then sharpened by [`crate::learn`] so that words entries
+//! share count less than words that tell them apart. Both kinds of postings live in one term
+//! dictionary.
 
 use crate::normalize::normalize_chars;
 use crate::script::Folding;
@@ -52,7 +54,7 @@ fn idf(entries: f32, df: f32) -> f32 {
 type WeightedTf = Vec<(u64, TokenKind, f32)>;
 
 /// A sparse vector over token hashes.
-type Vector = HashMap<u64, f32>;
+use crate::learn::Vector;
 
 /// Term frequencies of `tokens`, weighted by kind.
 fn kind_weighted_tf(tokens: &[Token], weights: &RankingWeights) -> WeightedTf {
@@ -121,7 +123,7 @@ impl Index {
         let idf_of = |hash: u64| idf(n, df.get(&hash).copied().unwrap_or(0) as f32);
 
         let mut postings: HashMap<u64, Postings> = HashMap::new();
-        let mut centroids: Vec<Vector> = vec![Vector::new(); entries.len()];
+        let mut centroids: Vec<Vector> = vec![Vector::default(); entries.len()];
         for (u, (e, tf)) in utterances.iter().enumerate() {
             let v = normalized(tf.iter().map(|&(h, _, w)| (h, w * idf_of(h))).collect());
             for (&hash, &w) in &v {
@@ -148,8 +150,28 @@ impl Index {
                 *centroids[e].entry(hash).or_insert(0.0) += weights.answer * w * questions.sqrt();
             }
         }
+        let sums = centroids;
+        let mut centroids: Vec<Vector> = sums.iter().cloned().map(normalized).collect();
+        let utterance_vectors: Vec<(u32, Vector)> = utterances
+            .iter()
+            .map(|(e, tf)| {
+                (
+                    *e,
+                    normalized(tf.iter().map(|&(h, _, w)| (h, w * idf_of(h))).collect()),
+                )
+            })
+            .collect();
+        crate::learn::refine(
+            &mut centroids,
+            &sums,
+            &utterance_vectors,
+            crate::learn::Refinement {
+                best_utterance: weights.best_utterance,
+                ..crate::learn::Refinement::default()
+            },
+        );
         for (e, centroid) in centroids.into_iter().enumerate() {
-            for (hash, w) in normalized(centroid) {
+            for (hash, w) in centroid {
                 postings
                     .entry(hash)
                     .or_default()

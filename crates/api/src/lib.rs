@@ -10,6 +10,9 @@
 //!   (`serde-wasm-bindgen` turns `None` into `undefined`, which `JSON.stringify` drops).
 //! - No IO and no dependencies beyond `serde`: the crate compiles into the wasm widget.
 
+pub mod mask;
+pub mod signals;
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -296,6 +299,21 @@ impl NewEscalation {
 }
 
 impl NewEscalation {
+    /// Masks card-like numbers in every free-text field ([`mask::mask_cards`]); the widget does
+    /// it before sending and the server again before storing.
+    pub fn mask_cards(&mut self) {
+        for text in [&mut self.message, &mut self.summary]
+            .into_iter()
+            .chain(self.transcript.iter_mut().map(|line| &mut line.text))
+        {
+            if text.chars().filter(char::is_ascii_digit).count() >= 13
+                || text.contains(|c: char| ('０'..='９').contains(&c))
+            {
+                *text = mask::mask_cards(text);
+            }
+        }
+    }
+
     /// The body as JSON, written by hand: the wasm widget sends it without carrying serde's
     /// serialiser (a test checks that it equals serde's own output).
     pub fn to_json(&self) -> String {
@@ -343,7 +361,7 @@ impl NewEscalation {
 }
 
 /// Appends `"name":"value",` with the value escaped as JSON requires.
-fn json_field(out: &mut String, name: &str, value: &str) {
+pub(crate) fn json_field(out: &mut String, name: &str, value: &str) {
     out.push('"');
     out.push_str(name);
     out.push_str("\":\"");
@@ -367,14 +385,14 @@ fn json_field(out: &mut String, name: &str, value: &str) {
 }
 
 /// Replaces a trailing comma with `}`, or adds `}`.
-fn close_object(out: &mut String) {
+pub(crate) fn close_object(out: &mut String) {
     if out.ends_with(',') {
         out.pop();
     }
     out.push('}');
 }
 
-fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), FieldError> {
+pub(crate) fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), FieldError> {
     if value.chars().count() > max {
         Err(FieldError::new(field, Problem::TooLong { max }))
     } else {

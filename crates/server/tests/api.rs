@@ -98,6 +98,14 @@ impl TestServer {
         self.send(request.body(Body::empty()).unwrap()).await
     }
 
+    async fn post_json(&self, uri: &str, body: Value) -> Reply {
+        let request = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
     async fn open_cases(&self) -> CaseList {
         let reply = self.get("/api/v1/agent/cases", Some(AGENT)).await;
         assert_eq!(reply.status, StatusCode::OK);
@@ -438,4 +446,98 @@ async fn postgres_urls_are_refused_with_a_clear_reason() {
     .err()
     .unwrap();
     assert!(err.to_string().contains("PostgreSQL"), "{err}");
+}
+
+#[tokio::test]
+async fn votes_count_once_per_session_and_entry() {
+    let s = server().await;
+    for (session, helpful) in [("a", true), ("a", false), ("b", true)] {
+        let vote = json!({"session": session, "locale": "zh-TW", "entry_id": "shipping_fee", "helpful": helpful});
+        let reply = s.post_json("/api/v1/feedback", vote).await;
+        assert_eq!(reply.status, StatusCode::ACCEPTED);
+        assert_eq!(reply.json::<Value>(), json!({"accepted": 1}));
+    }
+    let reply = s
+        .post_json(
+            "/api/v1/feedback",
+            json!({"session": "a", "locale": "en", "entry_id": " ", "helpful": true}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json::<ApiError>().field.as_deref(), Some("entry_id"));
+    let reply = s
+        .post_json(
+            "/api/v1/feedback",
+            json!({"session": "a", "entry_id": "x", "helpful": "yes"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn unanswered_questions_are_stored_masked_and_only_agents_read_them() {
+    let s = server().await;
+    let batch = json!({"locale": "zh-CN", "questions": [
+        {"text": "订单 DD20261118-4471 能开专票吗", "closest": "invoice", "confidence": 0.4},
+        {"text": "write to li@example.com or 138 0013 8000", "confidence": 7.0},
+        {"text": "<script>alert(1)</script>", "confidence": 0.1}
+    ]});
+    let reply = s.post_json("/api/v1/unanswered", batch).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED);
+    assert_eq!(reply.json::<Value>(), json!({"accepted": 3}));
+
+    assert_eq!(
+        s.get("/api/v1/agent/unanswered", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let listed: Value = s.get("/api/v1/agent/unanswered", Some(AGENT)).await.json();
+    assert_eq!(
+        listed,
+        json!([
+            {"text": "<script>alert(1)</script>", "confidence": 0.1},
+            {"text": "write to [email] or #", "confidence": 1.0},
+            {"text": "订单 DD# 能开专票吗", "closest": "invoice", "confidence": 0.4}
+        ])
+    );
+}
+
+#[tokio::test]
+async fn unanswered_batches_are_bounded() {
+    let s = server().await;
+    let too_many: Vec<Value> = (0..51).map(|i| json!({"text": format!("q{i}")})).collect();
+    let reply = s
+        .post_json(
+            "/api/v1/unanswered",
+            json!({"locale": "en", "questions": too_many}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reply = s
+        .post_json(
+            "/api/v1/unanswered",
+            json!({"locale": "en", "questions": []}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let listed: Value = s.get("/api/v1/agent/unanswered", Some(AGENT)).await.json();
+    assert_eq!(listed, json!([]));
+}
+
+#[tokio::test]
+async fn card_numbers_never_reach_the_database() {
+    let s = server().await;
+    let mut body: Value =
+        serde_json::from_str(&escalation("扣了两次 4111 1111 1111 1111")).unwrap();
+    body["transcript"][0]["text"] = json!("card 5500-0000-0000-0004");
+    let reply = s.escalate(Some("key-cards-01"), body.to_string()).await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let case = &s.open_cases().await.cases[0];
+    assert_eq!(case.escalation.message, "扣了两次 **** **** **** 1111");
+    assert_eq!(
+        case.escalation.transcript[0].text,
+        "card ****-****-****-0004"
+    );
+    // A retry of the same request is still the same case.
+    let again = s.escalate(Some("key-cards-01"), body.to_string()).await;
+    assert_eq!(again.status, StatusCode::OK);
 }

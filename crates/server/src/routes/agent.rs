@@ -8,14 +8,21 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::Router;
+use kefu_api::signals::{EntryVotes, UnansweredQuestion};
 use kefu_api::{CaseList, CaseSummary};
 use subtle::ConstantTimeEq;
 
 /// Most cases one listing returns.
 const MAX_LISTED_CASES: u32 = 500;
 
+/// Most unanswered questions one listing returns.
+const MAX_LISTED_QUESTIONS: u32 = 200;
+
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/agent/cases", get(open_cases))
+    Router::new()
+        .route("/agent/cases", get(open_cases))
+        .route("/agent/unanswered", get(unanswered))
+        .route("/agent/feedback", get(entry_votes))
 }
 
 fn require_agent(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
@@ -49,4 +56,24 @@ async fn open_cases(
         })
         .collect();
     Ok(AppJson(CaseList { cases }))
+}
+
+/// The latest questions the widget could not answer, newest first (already masked).
+async fn unanswered(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<AppJson<Vec<UnansweredQuestion>>, AppError> {
+    require_agent(&state, &headers)?;
+    Ok(AppJson(
+        state.store.recent_unanswered(MAX_LISTED_QUESTIONS).await?,
+    ))
+}
+
+/// "Did this help?" votes per FAQ entry.
+async fn entry_votes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<AppJson<Vec<EntryVotes>>, AppError> {
+    require_agent(&state, &headers)?;
+    Ok(AppJson(state.store.entry_votes().await?))
 }

@@ -1,6 +1,6 @@
 //! `POST /escalations` (idempotent hand-off) and `GET /escalations/{id}` (the shopper's view).
 
-use super::bearer_token;
+use super::{bearer_token, now_ms};
 use crate::error::{AppError, AppJson};
 use crate::store::Created;
 use crate::AppState;
@@ -14,7 +14,6 @@ use kefu_api::{
     IDEMPOTENCY_HEADER,
 };
 use sha2::{Digest, Sha256};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -40,10 +39,11 @@ fn parse_case_number(text: &str) -> Option<i64> {
 async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
-    AppJson(escalation): AppJson<NewEscalation>,
+    AppJson(mut escalation): AppJson<NewEscalation>,
 ) -> Result<(StatusCode, AppJson<EscalationReceipt>), AppError> {
     let key = idempotency_key(&headers)?;
     escalation.validate()?;
+    escalation.mask_cards();
     let body = serde_json::to_vec(&escalation).context("encoding the escalation")?;
     let request_hash = hex::encode(Sha256::digest(&body));
     let (status, id) = match state
@@ -123,13 +123,6 @@ async fn view(
         status: case.status,
         position,
     }))
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

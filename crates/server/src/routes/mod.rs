@@ -4,6 +4,7 @@ mod agent;
 mod assets;
 mod escalations;
 mod health;
+mod signals;
 
 use crate::error::AppError;
 use crate::AppState;
@@ -11,7 +12,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
 use axum::Router;
 use kefu_api::{limits, API_PREFIX};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -20,6 +21,7 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(escalations::router())
         .merge(agent::router())
+        .merge(signals::router())
         .fallback(|| async { AppError::not_found() })
         .method_not_allowed_fallback(|| async {
             AppError::client(
@@ -69,4 +71,12 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim())
         .filter(|t| !t.is_empty())
+}
+
+/// Now, in milliseconds since the Unix epoch.
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }

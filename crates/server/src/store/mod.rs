@@ -5,7 +5,8 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
-use kefu_api::{CaseStatus, NewEscalation};
+use kefu_api::signals::{EntryVotes, Feedback, UnansweredQuestion};
+use kefu_api::{CaseStatus, Locale, NewEscalation};
 
 /// A failure of the database, never shown to clients.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +68,23 @@ pub trait CaseStore: Send + Sync {
 
     /// How many open cases are older than case `id`.
     async fn open_cases_before(&self, id: i64) -> Result<u32, StoreError>;
+
+    /// Records a vote; a session's later vote on the same entry replaces its earlier one.
+    async fn record_feedback(&self, vote: &Feedback, now_ms: i64) -> Result<(), StoreError>;
+
+    /// Votes per FAQ entry, most voted first.
+    async fn entry_votes(&self) -> Result<Vec<EntryVotes>, StoreError>;
+
+    /// Records questions the widget could not answer, in one transaction.
+    async fn record_unanswered(
+        &self,
+        locale: Locale,
+        questions: &[UnansweredQuestion],
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The most recent unanswered questions, newest first, at most `limit`.
+    async fn recent_unanswered(&self, limit: u32) -> Result<Vec<UnansweredQuestion>, StoreError>;
 
     /// A server-wide setting, created with `make` on first use and the same ever after.
     async fn setting_or_insert(&self, name: &str, make: String) -> Result<String, StoreError>;

@@ -2,7 +2,8 @@
 
 use super::{CaseStore, Created, StoreError, StoredCase};
 use async_trait::async_trait;
-use kefu_api::{CaseStatus, NewEscalation};
+use kefu_api::signals::{EntryVotes, Feedback, UnansweredQuestion};
+use kefu_api::{CaseStatus, Locale, NewEscalation};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use std::str::FromStr;
@@ -133,6 +134,88 @@ impl CaseStore for SqliteStore {
                 .fetch_one(&self.pool)
                 .await?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    async fn record_feedback(&self, vote: &Feedback, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO feedback (session, entry_id, locale, helpful, created_at_ms)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (session, entry_id)
+             DO UPDATE SET helpful = excluded.helpful, created_at_ms = excluded.created_at_ms",
+        )
+        .bind(&vote.session)
+        .bind(&vote.entry_id)
+        .bind(vote.locale.as_str())
+        .bind(vote.helpful)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn entry_votes(&self) -> Result<Vec<EntryVotes>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT entry_id, SUM(helpful) AS yes, SUM(1 - helpful) AS no
+             FROM feedback GROUP BY entry_id ORDER BY COUNT(*) DESC, entry_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let count = |name: &str| -> Result<u32, StoreError> {
+                    let n: i64 = row.try_get(name)?;
+                    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+                };
+                Ok(EntryVotes {
+                    entry_id: row.try_get("entry_id")?,
+                    helpful: count("yes")?,
+                    not_helpful: count("no")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_unanswered(
+        &self,
+        locale: Locale,
+        questions: &[UnansweredQuestion],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for q in questions {
+            sqlx::query(
+                "INSERT INTO unanswered (locale, text, closest, confidence, created_at_ms)
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(locale.as_str())
+            .bind(&q.text)
+            .bind(&q.closest)
+            .bind(f64::from(q.confidence))
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn recent_unanswered(&self, limit: u32) -> Result<Vec<UnansweredQuestion>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT text, closest, confidence FROM unanswered ORDER BY id DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let confidence: f64 = row.try_get("confidence")?;
+                Ok(UnansweredQuestion {
+                    text: row.try_get("text")?,
+                    closest: row.try_get("closest")?,
+                    confidence: confidence as f32,
+                })
+            })
+            .collect()
     }
 
     async fn setting_or_insert(&self, name: &str, make: String) -> Result<String, StoreError> {

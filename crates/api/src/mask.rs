@@ -55,7 +55,7 @@ fn luhn(digits: &[u32]) -> bool {
             (_, twice) => twice,
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Masks card-like numbers (13–19 digits, Luhn-valid, spaces or dashes allowed) except their

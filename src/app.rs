@@ -10,9 +10,13 @@ use crate::components::message_list::MessageList;
 use crate::i18n::texts;
 use crate::services::api;
 use crate::services::faq as faq_service;
-use crate::state::{Action, Reply, Sheet, State};
+use crate::state::{wants_human, Action, FormField, Line, Reply, Sheet, State};
+use crate::suggest::{Suggestion, MAX_SUGGESTIONS};
+use kefu_api::mask::mask_personal;
+use kefu_api::signals::{limits as signal_limits, Feedback, UnansweredBatch, UnansweredQuestion};
 use kefu_api::{limits, Contact, EscalationReason, Locale, NewEscalation};
 use kefu_faq::bundle::Bundle;
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -60,21 +64,113 @@ impl PartialEq for FaqState {
 }
 
 impl FaqState {
-    /// What the FAQ says to `text`.
-    fn reply(&self, text: &str) -> Reply {
-        match self {
-            FaqState::Ready(bundle) => {
-                Reply::from_decision(&bundle.matcher.decide(text), &bundle.entries)
-            }
-            _ => Reply::NotSure,
-        }
+    /// What the FAQ says to `text`, and the question to log if the FAQ could not answer it.
+    fn reply(&self, text: &str) -> (Reply, Option<UnansweredQuestion>) {
+        let FaqState::Ready(bundle) = self else {
+            return (Reply::NotSure, None);
+        };
+        let decision = bundle.matcher.decide(text);
+        let unanswered =
+            (decision.action != kefu_faq::Action::Answer && !wants_human(text)).then(|| {
+                UnansweredQuestion {
+                    text: mask_personal(text)
+                        .chars()
+                        .take(signal_limits::MAX_QUESTION_CHARS)
+                        .collect(),
+                    closest: decision
+                        .hits
+                        .first()
+                        .and_then(|hit| bundle.entries.get(hit.entry))
+                        .map(|entry| entry.id.clone()),
+                    confidence: decision.confidence,
+                }
+            });
+        (Reply::from_decision(&decision, &bundle.entries), unanswered)
     }
+}
+
+/// Least score a question needs to be suggested while the shopper types.
+const SUGGEST_MIN_SCORE: f32 = 0.25;
+
+impl FaqState {
+    /// The closest FAQ questions for `text` typed so far, typed words marked.
+    fn suggestions(&self, text: &str) -> Vec<Suggestion> {
+        let FaqState::Ready(bundle) = self else {
+            return Vec::new();
+        };
+        let decision = bundle.matcher.decide(text);
+        decision
+            .hits
+            .iter()
+            .filter(|hit| hit.score >= SUGGEST_MIN_SCORE)
+            .take(MAX_SUGGESTIONS)
+            .filter_map(|hit| {
+                let entry = bundle.entries.get(hit.entry)?;
+                let matched: Vec<&str> = hit
+                    .spans
+                    .iter()
+                    .filter_map(|r| text.get(r.clone()))
+                    .collect();
+                Some(Suggestion::new(&entry.question, &matched))
+            })
+            .collect()
+    }
+}
+
+/// Questions the FAQ could not answer, waiting to be sent in one batch.
+#[derive(Default)]
+struct UnansweredQueue {
+    questions: Vec<UnansweredQuestion>,
+    scheduled: bool,
+}
+
+/// How long questions gather before a batch leaves, in milliseconds.
+const UNANSWERED_BATCH_MS: i32 = 3_000;
+
+/// Adds `question` to the queue and sends the batch a little later; a failed batch is kept for
+/// the next one (at most one batch's worth).
+fn queue_unanswered(
+    queue: &Rc<RefCell<UnansweredQueue>>,
+    question: UnansweredQuestion,
+    api_base: AttrValue,
+    locale: Locale,
+) {
+    let mut q = queue.borrow_mut();
+    q.questions.push(question);
+    let excess = q
+        .questions
+        .len()
+        .saturating_sub(signal_limits::MAX_UNANSWERED_BATCH);
+    q.questions.drain(..excess);
+    if q.scheduled {
+        return;
+    }
+    q.scheduled = true;
+    let queue = queue.clone();
+    bindings::after(UNANSWERED_BATCH_MS, move || {
+        let batch = {
+            let mut q = queue.borrow_mut();
+            q.scheduled = false;
+            UnansweredBatch {
+                locale,
+                questions: std::mem::take(&mut q.questions),
+            }
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            if api::post_unanswered(&api_base, &batch).await.is_err() {
+                let mut q = queue.borrow_mut();
+                let newer = std::mem::replace(&mut q.questions, batch.questions);
+                q.questions.extend(newer);
+            }
+        });
+    });
 }
 
 /// Builds the escalation the server receives from the conversation and the form.
 fn escalation(state: &State, session: &str, contact: Option<Contact>) -> NewEscalation {
     let summary: String = state
-        .questions()
+        .handoff
+        .summary
         .chars()
         .take(limits::MAX_SUMMARY_CHARS)
         .collect();
@@ -83,7 +179,7 @@ fn escalation(state: &State, session: &str, contact: Option<Contact>) -> NewEsca
         .len()
         .saturating_sub(limits::MAX_TRANSCRIPT_LINES);
     transcript.drain(..excess);
-    NewEscalation {
+    let mut escalation = NewEscalation {
         session: session.to_owned(),
         locale: state.locale,
         page_url: bindings::page_url()
@@ -96,7 +192,9 @@ fn escalation(state: &State, session: &str, contact: Option<Contact>) -> NewEsca
         summary,
         transcript,
         contact,
-    }
+    };
+    escalation.mask_cards();
+    escalation
 }
 
 /// The widget.
@@ -110,13 +208,19 @@ pub fn App(props: &AppProps) -> Html {
     let faq = use_state(|| FaqState::Idle);
     // Questions sent while the FAQ is still loading, answered as soon as it is there.
     let waiting = use_mut_ref(Vec::<String>::new);
+    let unanswered = use_mut_ref(UnansweredQueue::default);
     let t = texts(state.locale);
 
     let ask = {
         let state = state.clone();
+        let api_base = props.api.clone();
         move |faq: &FaqState, text: String| {
+            let (reply, question) = faq.reply(&text);
+            if let Some(question) = question {
+                queue_unanswered(&unanswered, question, api_base.clone(), state.locale);
+            }
             state.dispatch(Action::Ask {
-                reply: faq.reply(&text),
+                reply,
                 text,
                 fresh_key: bindings::random_key(),
             })
@@ -158,13 +262,38 @@ pub fn App(props: &AppProps) -> Html {
         let state = state.clone();
         Callback::from(move |()| state.dispatch(Action::SetOpen(false)))
     };
-    let onhuman = {
+    let onoffer = {
         let state = state.clone();
-        Callback::from(move |()| {
+        Callback::from(move |reason: EscalationReason| {
             state.dispatch(Action::RequestHuman {
-                reason: EscalationReason::Button,
+                reason,
                 fresh_key: bindings::random_key(),
             })
+        })
+    };
+    let onhuman = {
+        let onoffer = onoffer.clone();
+        Callback::from(move |()| onoffer.emit(EscalationReason::Button))
+    };
+    let onvote = {
+        let state = state.clone();
+        let (session, api_base) = (session.clone(), props.api.clone());
+        Callback::from(move |(line, helpful): (usize, bool)| {
+            let Some(Line::Answer { entry_id, .. }) = state.lines.get(line) else {
+                return;
+            };
+            let vote = Feedback {
+                session: (*session).clone(),
+                locale: state.locale,
+                entry_id: entry_id.clone(),
+                helpful,
+            };
+            state.dispatch(Action::Vote { line, helpful });
+            let api_base = api_base.clone();
+            // A lost vote costs little; it is not worth an outbox entry.
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = api::post_feedback(&api_base, &vote).await;
+            });
         })
     };
     let onsend = {
@@ -177,10 +306,14 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
+    let suggest = {
+        let faq = faq.clone();
+        Callback::from(move |text: String| faq.suggestions(&text))
+    };
     let onedit = {
         let state = state.clone();
-        Callback::from(move |(message, contact)| {
-            state.dispatch(Action::EditForm { message, contact })
+        Callback::from(move |(field, value): (FormField, String)| {
+            state.dispatch(Action::EditForm { field, value })
         })
     };
     let oncancel = {
@@ -231,6 +364,7 @@ pub fn App(props: &AppProps) -> Html {
             <HandoffForm
                 texts={t}
                 message={AttrValue::from(state.handoff.message.clone())}
+                summary={AttrValue::from(state.handoff.summary.clone())}
                 contact={AttrValue::from(state.handoff.contact.clone())}
                 {onedit}
                 {onsubmit}
@@ -252,10 +386,10 @@ pub fn App(props: &AppProps) -> Html {
                         {onhuman}
                         {onclose}
                     />
-                    <MessageList lines={state.lines.clone()} texts={t} onask={onsend.clone()} />
+                    <MessageList lines={state.lines.clone()} texts={t} onask={onsend.clone()} {onvote} onhuman={onoffer} />
                     { sheet }
                     if state.sheet == Sheet::None {
-                        <Composer placeholder={t.ask_placeholder} send_label={t.send} {onsend} />
+                        <Composer placeholder={t.ask_placeholder} send_label={t.send} suggestions_label={t.suggestions} {onsend} {suggest} />
                     }
                 </section>
             }

@@ -115,3 +115,13 @@ pub fn object(entries: &[(&str, &str)]) -> JsValue {
     }
     object.into()
 }
+
+/// Runs `f` once after `ms` milliseconds (nothing happens if there is no window).
+pub fn after(ms: i32, f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    let _ =
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
+}

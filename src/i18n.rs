@@ -69,6 +69,20 @@ pub struct Texts {
     pub error_message_long: &'static str,
     /// Validation: contact is neither e-mail nor phone.
     pub error_contact: &'static str,
+    /// Asks for a vote under an answer.
+    pub did_it_help: &'static str,
+    /// The "yes, it helped" vote.
+    pub helped: &'static str,
+    /// The "no, it did not" vote.
+    pub not_helped: &'static str,
+    /// Thanks after a vote.
+    pub vote_thanks: &'static str,
+    /// Offers a person without being asked.
+    pub offer_human: &'static str,
+    /// Label of the summary field in the hand-off form.
+    pub form_summary: &'static str,
+    /// Label of the suggestions shown while typing.
+    pub suggestions: &'static str,
 }
 
 const ZH_CN: Texts = Texts {
@@ -104,6 +118,13 @@ const ZH_CN: Texts = Texts {
     error_message_empty: "请简单说明您需要什么帮助。",
     error_message_long: "内容太长，请精简到 2000 字以内。",
     error_contact: "请填写有效的邮箱或手机号，或留空。",
+    did_it_help: "这个回答有帮助吗？",
+    helped: "有帮助",
+    not_helped: "没帮助",
+    vote_thanks: "谢谢您的反馈！",
+    offer_human: "看起来我没能帮上忙。要不要请真人客服来处理？",
+    form_summary: "对话摘要（会一并发给客服，可修改）",
+    suggestions: "猜您想问",
 };
 
 const ZH_TW: Texts = Texts {
@@ -139,6 +160,13 @@ const ZH_TW: Texts = Texts {
     error_message_empty: "請簡單說明您需要什麼協助。",
     error_message_long: "內容太長，請精簡到 2000 字以內。",
     error_contact: "請填寫有效的 Email 或手機號碼，或留空。",
+    did_it_help: "這個回答有幫助嗎？",
+    helped: "有幫助",
+    not_helped: "沒幫助",
+    vote_thanks: "謝謝您的回饋！",
+    offer_human: "看起來我沒能幫上忙。要不要請真人客服來處理？",
+    form_summary: "對話摘要（會一併傳給客服，可修改）",
+    suggestions: "猜您想問",
 };
 
 const EN: Texts = Texts {
@@ -174,6 +202,13 @@ const EN: Texts = Texts {
     error_message_empty: "Please say briefly what you need help with.",
     error_message_long: "That is too long; please keep it under 2,000 characters.",
     error_contact: "Enter a valid e-mail or phone number, or leave it empty.",
+    did_it_help: "Did this help?",
+    helped: "Yes",
+    not_helped: "No",
+    vote_thanks: "Thanks for telling us!",
+    offer_human: "It looks like I could not help. Shall a person take over?",
+    form_summary: "Summary for the agent (you can edit it)",
+    suggestions: "Suggested questions",
 };
 
 /// The texts for `locale`.

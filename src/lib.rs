@@ -19,6 +19,7 @@ pub mod hooks;
 pub mod i18n;
 pub mod services;
 pub mod state;
+pub mod suggest;
 
 use app::{App, AppProps};
 

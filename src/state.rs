@@ -15,6 +15,8 @@ pub enum BotLine {
     NotSure,
     /// Acknowledges a request for a person.
     HandingOver,
+    /// Offers a person without being asked, and why (unsure twice, a repeat, anger).
+    OfferHuman(EscalationReason),
 }
 
 /// One line of the conversation.
@@ -26,10 +28,14 @@ pub enum Line {
     Bot(BotLine),
     /// An FAQ answer, naming the question it answers.
     Answer {
+        /// The FAQ entry's id.
+        entry_id: String,
         /// The FAQ question.
         question: String,
         /// Its answer.
         answer: String,
+        /// The shopper's "did this help?" vote.
+        vote: Option<bool>,
     },
     /// "Not sure" with the closest FAQ questions to pick from.
     Suggestions(Vec<String>),
@@ -42,6 +48,8 @@ pub enum Reply {
     NotSure,
     /// This entry answers it.
     Answer {
+        /// The FAQ entry's id.
+        entry_id: String,
         /// The FAQ question.
         question: String,
         /// Its answer.
@@ -61,6 +69,7 @@ impl Reply {
         match decision.action {
             kefu_faq::Action::Answer => match shown(0) {
                 Some(e) => Reply::Answer {
+                    entry_id: e.id.clone(),
                     question: e.question.clone(),
                     answer: e.answer.clone(),
                 },
@@ -109,10 +118,23 @@ pub struct Handoff {
     pub reason: EscalationReason,
     /// The message field.
     pub message: String,
+    /// The summary field: the conversation in short, editable by the shopper.
+    pub summary: String,
     /// The contact field.
     pub contact: String,
     /// The idempotency key, made once per hand-off and reused by every retry.
     pub key: String,
+}
+
+/// A field of the hand-off form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormField {
+    /// What the shopper needs.
+    Message,
+    /// The conversation in short.
+    Summary,
+    /// An e-mail or phone number.
+    Contact,
 }
 
 /// Everything the widget shows.
@@ -128,6 +150,8 @@ pub struct State {
     pub sheet: Sheet,
     /// The hand-off in preparation or in flight.
     pub handoff: Handoff,
+    /// Questions in a row the FAQ was not sure about.
+    pub unsure_in_a_row: u8,
 }
 
 impl State {
@@ -139,6 +163,7 @@ impl State {
             lines: vec![Line::Bot(BotLine::Greeting)],
             sheet: Sheet::None,
             handoff: Handoff::default(),
+            unsure_in_a_row: 0,
         }
     }
 
@@ -157,9 +182,14 @@ impl State {
                     from: Speaker::Bot,
                     text: bot_text(*bot, t).to_owned(),
                 },
-                Line::Answer { question, answer } => TranscriptLine {
+                Line::Answer {
+                    question,
+                    answer,
+                    vote,
+                    ..
+                } => TranscriptLine {
                     from: Speaker::Bot,
-                    text: format!("[FAQ: {question}] {answer}"),
+                    text: format!("[FAQ: {question}]{} {answer}", vote_mark(*vote)),
                 },
                 Line::Suggestions(questions) => TranscriptLine {
                     from: Speaker::Bot,
@@ -169,17 +199,60 @@ impl State {
             .collect()
     }
 
-    /// The shopper's questions, joined: the form's default message and the case summary.
-    pub fn questions(&self) -> String {
+    /// The case summary: the shopper's questions and the FAQ answers shown, with votes.
+    pub fn summary(&self) -> String {
         self.lines
             .iter()
             .filter_map(|line| match line {
-                Line::Shopper(text) => Some(text.as_str()),
+                Line::Shopper(text) if !wants_human(text) => Some(format!("? {text}")),
+                Line::Answer { question, vote, .. } => {
+                    Some(format!("FAQ: {question}{}", vote_mark(*vote)))
+                }
                 _ => None,
             })
             .collect::<Vec<_>>()
             .join("\n")
     }
+
+    /// Why a person should be offered after the latest question, if they should.
+    fn offer_reason(&self, text: &str) -> Option<EscalationReason> {
+        if matches!(self.sheet, Sheet::Sending | Sheet::Sent(_)) {
+            return None;
+        }
+        let asked_before = self.lines[..self.lines.len().saturating_sub(2)]
+            .iter()
+            .any(|line| matches!(line, Line::Shopper(earlier) if same_question(earlier, text)));
+        if is_angry(text) {
+            Some(EscalationReason::Anger)
+        } else if asked_before {
+            Some(EscalationReason::Repeat)
+        } else if self.unsure_in_a_row >= 2 {
+            Some(EscalationReason::LowConfidence)
+        } else {
+            None
+        }
+    }
+}
+
+/// How a vote reads in the transcript and the summary.
+fn vote_mark(vote: Option<bool>) -> &'static str {
+    match vote {
+        Some(true) => " [helpful]",
+        Some(false) => " [not helpful]",
+        None => "",
+    }
+}
+
+/// Whether two questions are the same but for case, spaces and punctuation.
+fn same_question(a: &str, b: &str) -> bool {
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (key(a), key(b));
+    !a.is_empty() && a == b
 }
 
 /// The words of a bot line.
@@ -188,6 +261,7 @@ pub fn bot_text(line: BotLine, t: &crate::i18n::Texts) -> &'static str {
         BotLine::Greeting => t.greeting,
         BotLine::NotSure => t.not_sure,
         BotLine::HandingOver => t.handing_over,
+        BotLine::OfferHuman(_) => t.offer_human,
     }
 }
 
@@ -196,6 +270,13 @@ pub fn bot_text(line: BotLine, t: &crate::i18n::Texts) -> &'static str {
 pub enum Action {
     /// Open or close the panel.
     SetOpen(bool),
+    /// The shopper voted on the answer at `line`.
+    Vote {
+        /// Index of the answer in the conversation.
+        line: usize,
+        /// Whether it helped.
+        helpful: bool,
+    },
     /// The shopper sent a question.
     Ask {
         /// What they typed.
@@ -212,12 +293,12 @@ pub enum Action {
         /// A fresh idempotency key, used only if no hand-off is in preparation.
         fresh_key: String,
     },
-    /// The form's fields changed.
+    /// A field of the form changed.
     EditForm {
-        /// The message field.
-        message: String,
-        /// The contact field.
-        contact: String,
+        /// Which field.
+        field: FormField,
+        /// Its new value.
+        value: String,
     },
     /// The shopper closed the form without sending.
     CancelForm,
@@ -246,7 +327,7 @@ impl Reducible for State {
                     return self;
                 }
                 let wants_person = wants_human(&text);
-                next.lines.push(Line::Shopper(text));
+                next.lines.push(Line::Shopper(text.clone()));
                 if wants_person {
                     next.lines.push(Line::Bot(BotLine::HandingOver));
                     // Saying it is pressing the button: no confirmation loop.
@@ -255,14 +336,33 @@ impl Reducible for State {
                         fresh_key,
                     });
                 }
+                let unsure = !matches!(reply, Reply::Answer { .. });
                 next.lines.push(match reply {
                     Reply::NotSure => Line::Bot(BotLine::NotSure),
-                    Reply::Answer { question, answer } => Line::Answer { question, answer },
+                    Reply::Answer {
+                        entry_id,
+                        question,
+                        answer,
+                    } => Line::Answer {
+                        entry_id,
+                        question,
+                        answer,
+                        vote: None,
+                    },
                     Reply::Suggest(questions) if questions.is_empty() => {
                         Line::Bot(BotLine::NotSure)
                     }
                     Reply::Suggest(questions) => Line::Suggestions(questions),
                 });
+                next.unsure_in_a_row = if unsure {
+                    next.unsure_in_a_row.saturating_add(1)
+                } else {
+                    0
+                };
+                if let Some(reason) = next.offer_reason(&text) {
+                    next.lines.push(Line::Bot(BotLine::OfferHuman(reason)));
+                    next.unsure_in_a_row = 0;
+                }
             }
             Action::RequestHuman { reason, fresh_key } => match next.sheet {
                 // Already sending or already with a person: show that, never a second case.
@@ -283,15 +383,26 @@ impl Reducible for State {
                     next.handoff = Handoff {
                         reason,
                         message: last_question(&next.lines),
+                        summary: next
+                            .summary()
+                            .chars()
+                            .take(kefu_api::limits::MAX_SUMMARY_CHARS)
+                            .collect(),
                         contact: next.handoff.contact.clone(),
                         key,
                     };
                 }
             },
-            Action::EditForm { message, contact } => {
-                next.handoff.message = message;
-                next.handoff.contact = contact;
+            Action::Vote { line, helpful } => {
+                if let Some(Line::Answer { vote, .. }) = next.lines.get_mut(line) {
+                    *vote = Some(helpful);
+                }
             }
+            Action::EditForm { field, value } => match field {
+                FormField::Message => next.handoff.message = value,
+                FormField::Summary => next.handoff.summary = value,
+                FormField::Contact => next.handoff.contact = value,
+            },
             Action::CancelForm => next.sheet = Sheet::None,
             Action::Sending => next.sheet = Sheet::Sending,
             Action::Sent(receipt) => next.sheet = Sheet::Sent(receipt),
@@ -310,6 +421,78 @@ fn last_question(lines: &[Line]) -> String {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+/// Angry words, in Simplified and Traditional Chinese and English (whole words for English).
+const ANGRY_WORDS_ZH: &[&str] = &[
+    "垃圾",
+    "骗子",
+    "騙子",
+    "气死",
+    "氣死",
+    "太差",
+    "差评",
+    "差評",
+    "破玩意",
+    "坑人",
+    "退钱",
+    "退錢",
+    "烂透",
+    "爛透",
+    "什么玩意",
+    "什麼玩意",
+    "滚",
+    "滾",
+];
+const ANGRY_WORDS_EN: &[&str] = &[
+    "terrible",
+    "awful",
+    "useless",
+    "ridiculous",
+    "scam",
+    "worst",
+    "angry",
+    "furious",
+    "stupid",
+    "wtf",
+    "disgusting",
+    "unacceptable",
+    "pathetic",
+    "fraud",
+];
+
+/// Whether `text` sounds angry: an angry word, "!!!" or "？？？", or English shouted in capitals.
+///
+/// ```
+/// use kefu_widget::state::is_angry;
+/// assert!(is_angry("什么破服务，气死我了"));
+/// assert!(is_angry("WHERE IS MY PARCEL"));
+/// assert!(is_angry("还没到？？？"));
+/// assert!(!is_angry("Where is my DHL parcel?"));
+/// ```
+pub fn is_angry(text: &str) -> bool {
+    if ANGRY_WORDS_ZH.iter().any(|w| text.contains(w)) {
+        return true;
+    }
+    let mut run = 0;
+    for c in text.chars() {
+        run = if matches!(c, '!' | '！' | '?' | '？') {
+            run + 1
+        } else {
+            0
+        };
+        if run >= 3 {
+            return true;
+        }
+    }
+    let letters: Vec<char> = text.chars().filter(char::is_ascii_alphabetic).collect();
+    if letters.len() >= 8 && letters.iter().all(char::is_ascii_uppercase) {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| ANGRY_WORDS_EN.contains(&w))
 }
 
 /// Words that ask for a person, in Simplified and Traditional Chinese and English.
@@ -387,6 +570,7 @@ mod tests {
     #[test]
     fn matcher_replies_become_answer_cards_and_suggestions() {
         let answer = Reply::Answer {
+            entry_id: "shipping_fee".into(),
             question: "运费怎么算？".into(),
             answer: "全场包邮。".into(),
         };
@@ -408,8 +592,10 @@ mod tests {
         assert_eq!(
             s.lines[2],
             Line::Answer {
+                entry_id: "shipping_fee".into(),
                 question: "运费怎么算？".into(),
-                answer: "全场包邮。".into()
+                answer: "全场包邮。".into(),
+                vote: None,
             }
         );
         assert_eq!(
@@ -531,6 +717,138 @@ mod tests {
             "person",
         ] {
             assert!(!wants_human(no), "{no} should not ask for a person");
+        }
+    }
+    fn answer(id: &str) -> Reply {
+        Reply::Answer {
+            entry_id: id.into(),
+            question: format!("{id}?"),
+            answer: format!("{id}."),
+        }
+    }
+
+    fn asked(text: &str, reply: Reply) -> Action {
+        Action::Ask {
+            text: text.into(),
+            reply,
+            fresh_key: format!("key-for-{text}"),
+        }
+    }
+
+    fn offers(state: &State) -> Vec<EscalationReason> {
+        state
+            .lines
+            .iter()
+            .filter_map(|line| match line {
+                Line::Bot(BotLine::OfferHuman(reason)) => Some(*reason),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_unsure_replies_in_a_row_offer_a_person_once() {
+        let s = reduce(
+            State::new(Locale::ZhCn, true),
+            vec![ask("发票抬头"), ask("能开专票吗")],
+        );
+        assert_eq!(offers(&s), [EscalationReason::LowConfidence]);
+        assert_eq!(s.sheet, Sheet::None, "offered, not forced");
+        let s = reduce(s, vec![ask("还有别的办法吗")]);
+        assert_eq!(
+            offers(&s).len(),
+            1,
+            "the streak starts again after an offer"
+        );
+        // An answer in between breaks the streak.
+        let s = reduce(
+            State::new(Locale::En, true),
+            vec![ask("a"), asked("b", answer("b")), ask("c")],
+        );
+        assert!(offers(&s).is_empty());
+    }
+
+    #[test]
+    fn the_same_question_twice_or_anger_offers_a_person() {
+        let s = reduce(
+            State::new(Locale::En, true),
+            vec![
+                asked("Where is my order?", answer("tracking")),
+                asked("where is my ORDER", answer("tracking")),
+            ],
+        );
+        assert_eq!(offers(&s), [EscalationReason::Repeat]);
+        let s = reduce(
+            State::new(Locale::ZhCn, true),
+            vec![asked("什么破快递，气死了", answer("tracking"))],
+        );
+        assert_eq!(offers(&s), [EscalationReason::Anger]);
+        // Taking up the offer opens the form with that reason.
+        let s = reduce(
+            s,
+            vec![Action::RequestHuman {
+                reason: EscalationReason::Anger,
+                fresh_key: "k".into(),
+            }],
+        );
+        assert_eq!(s.sheet, Sheet::Form);
+        assert_eq!(s.handoff.reason, EscalationReason::Anger);
+    }
+
+    #[test]
+    fn votes_land_on_answers_and_in_the_editable_summary() {
+        let s = reduce(
+            State::new(Locale::ZhCn, true),
+            vec![
+                asked("运费多少", answer("shipping_fee")),
+                Action::Vote {
+                    line: 2,
+                    helpful: false,
+                },
+                Action::Vote {
+                    line: 0,
+                    helpful: true,
+                },
+                request("k"),
+                Action::EditForm {
+                    field: FormField::Contact,
+                    value: "li@example.com".into(),
+                },
+            ],
+        );
+        assert!(matches!(
+            &s.lines[2],
+            Line::Answer {
+                vote: Some(false),
+                ..
+            }
+        ));
+        assert_eq!(
+            s.handoff.summary,
+            "? 运费多少\nFAQ: shipping_fee? [not helpful]"
+        );
+        assert_eq!(s.handoff.message, "运费多少");
+        assert_eq!(s.handoff.contact, "li@example.com");
+        assert_eq!(
+            s.transcript()[1].text,
+            "[FAQ: shipping_fee?] [not helpful] shipping_fee."
+        );
+    }
+
+    #[test]
+    fn anger() {
+        for yes in [
+            "垃圾客服",
+            "騙子",
+            "WHY IS THIS SO SLOW",
+            "???",
+            "到底什么时候到！！！",
+            "this is a scam",
+        ] {
+            assert!(is_angry(yes), "{yes}");
+        }
+        for no in ["退货", "Where is DHL?", "OK", "I scammed nobody", "what?"] {
+            assert!(!is_angry(no), "{no}");
         }
     }
 }

@@ -1,7 +1,9 @@
-//! The question box: Enter sends, Shift+Enter breaks the line, and an open IME composition
-//! (pinyin, zhuyin, kana) never sends half a word.
+//! The question box: Enter sends, Shift+Enter breaks the line, an open IME composition (pinyin,
+//! zhuyin, kana) never sends half a word, and the closest FAQ questions show while typing.
 
 use crate::hooks::use_composing;
+use crate::suggest::{Suggestion, MIN_CHARS};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Properties of [`Composer`].
@@ -11,64 +13,179 @@ pub struct ComposerProps {
     pub placeholder: AttrValue,
     /// Label of the send button.
     pub send_label: AttrValue,
+    /// Label of the suggestion list.
+    pub suggestions_label: AttrValue,
     /// The shopper sent a question (trimmed, never empty).
     pub onsend: Callback<String>,
+    /// The closest FAQ questions for what is typed so far.
+    pub suggest: Callback<String, Vec<Suggestion>>,
+}
+
+/// How long typing must pause before suggestions are looked up, in milliseconds.
+const SUGGEST_AFTER_MS: i32 = 150;
+
+/// Moves focus among the suggestion buttons in `list`: `step` from the focused one, or to the
+/// first. Returns whether a button took focus.
+fn focus_suggestion(list: &NodeRef, step: i32) -> bool {
+    let Some(list) = list.cast::<web_sys::Element>() else {
+        return false;
+    };
+    let Ok(buttons) = list.query_selector_all("button") else {
+        return false;
+    };
+    let count = buttons.length() as i32;
+    if count == 0 {
+        return false;
+    }
+    let focused = list
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|root| root.active_element());
+    let current = (0..count).find(|&i| {
+        buttons
+            .item(i as u32)
+            .zip(focused.as_ref())
+            .is_some_and(|(b, f)| &b == f.unchecked_ref::<web_sys::Node>())
+    });
+    let next = current.map_or(0, |i| (i + step).rem_euclid(count));
+    buttons
+        .item(next as u32)
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|b| b.focus().is_ok())
 }
 
 /// The composer.
 #[component]
 pub fn Composer(props: &ComposerProps) -> Html {
     let text = use_state(String::new);
+    let suggestions = use_state(Vec::<Suggestion>::new);
+    // Bumped on every keystroke: a lookup scheduled for older text does nothing.
+    let generation = use_mut_ref(|| 0u32);
     let area = use_node_ref();
+    let list = use_node_ref();
     let composing = use_composing(area.clone());
 
-    let send = {
-        let text = text.clone();
-        let onsend = props.onsend.clone();
-        move || {
-            let question = text.trim().to_owned();
+    let send_text = {
+        let (text, suggestions, onsend) = (text.clone(), suggestions.clone(), props.onsend.clone());
+        let generation = generation.clone();
+        move |question: String| {
+            let question = question.trim().to_owned();
             if !question.is_empty() {
+                *generation.borrow_mut() += 1;
                 onsend.emit(question);
                 text.set(String::new());
+                suggestions.set(Vec::new());
             }
         }
     };
     let oninput = {
-        let text = text.clone();
+        let (text, suggestions, suggest) =
+            (text.clone(), suggestions.clone(), props.suggest.clone());
         Callback::from(move |e: InputEvent| {
             let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            text.set(area.value());
+            let value = area.value();
+            let ticket = {
+                let mut g = generation.borrow_mut();
+                *g += 1;
+                *g
+            };
+            text.set(value.clone());
+            if value.trim().chars().count() < MIN_CHARS {
+                suggestions.set(Vec::new());
+                return;
+            }
+            let (generation, suggestions, suggest) =
+                (generation.clone(), suggestions.clone(), suggest.clone());
+            crate::bindings::after(SUGGEST_AFTER_MS, move || {
+                if *generation.borrow() == ticket {
+                    suggestions.set(suggest.emit(value));
+                }
+            });
         })
     };
     let onkeydown = {
-        let send = send.clone();
+        let (send_text, text, list) = (send_text.clone(), text.clone(), list.clone());
         Callback::from(move |e: KeyboardEvent| {
             // keyCode 229 is what browsers report for keys that an IME consumes.
             let in_ime = composing.get() || e.is_composing() || e.key_code() == 229;
-            if e.key() == "Enter" && !e.shift_key() && !in_ime {
-                e.prevent_default();
-                send();
+            if in_ime {
+                return;
+            }
+            match e.key().as_str() {
+                "Enter" if !e.shift_key() => {
+                    e.prevent_default();
+                    send_text((*text).clone());
+                }
+                "ArrowDown" if focus_suggestion(&list, 0) => e.prevent_default(),
+                _ => {}
             }
         })
     };
-    let onsubmit = Callback::from(move |e: SubmitEvent| {
-        e.prevent_default();
-        send();
-    });
+    let onlistkey = {
+        let (list, area, suggestions) = (list.clone(), area.clone(), suggestions.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "ArrowDown" => {
+                e.prevent_default();
+                focus_suggestion(&list, 1);
+            }
+            "ArrowUp" => {
+                e.prevent_default();
+                focus_suggestion(&list, -1);
+            }
+            "Escape" => {
+                // Closes the list, not the panel.
+                e.stop_propagation();
+                suggestions.set(Vec::new());
+                if let Some(area) = area.cast::<web_sys::HtmlElement>() {
+                    let _ = area.focus();
+                }
+            }
+            _ => {}
+        })
+    };
+    let onsubmit = {
+        let (send_text, text) = (send_text.clone(), text.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            send_text((*text).clone());
+        })
+    };
     html! {
-        <form class="kefu-composer" {onsubmit}>
-            <textarea
-                class="kefu-input"
-                rows="1"
-                maxlength={kefu_api::limits::MAX_MESSAGE_CHARS.to_string()}
-                placeholder={props.placeholder.clone()}
-                aria-label={props.placeholder.clone()}
-                value={(*text).clone()}
-                {oninput}
-                {onkeydown}
-                ref={area}
-            />
-            <button type="submit" class="kefu-send">{ &props.send_label }</button>
-        </form>
+        <div class="kefu-compose">
+            if !suggestions.is_empty() {
+                <ul class="kefu-suggest" aria-label={props.suggestions_label.clone()} ref={list} onkeydown={onlistkey}>
+                    { for suggestions.iter().map(|s| {
+                        let onclick = {
+                            let (send_text, question) = (send_text.clone(), s.question.clone());
+                            Callback::from(move |_: MouseEvent| send_text(question.clone()))
+                        };
+                        html! {
+                            <li><button type="button" class="kefu-suggest-item" {onclick}>
+                                { for s.pieces().into_iter().map(|(piece, marked)| if marked {
+                                    html! { <mark>{ piece }</mark> }
+                                } else {
+                                    html! { { piece } }
+                                }) }
+                            </button></li>
+                        }
+                    }) }
+                </ul>
+            }
+            <form class="kefu-composer" {onsubmit}>
+                <textarea
+                    class="kefu-input"
+                    rows="1"
+                    maxlength={kefu_api::limits::MAX_MESSAGE_CHARS.to_string()}
+                    placeholder={props.placeholder.clone()}
+                    aria-label={props.placeholder.clone()}
+                    value={(*text).clone()}
+                    {oninput}
+                    {onkeydown}
+                    ref={area}
+                />
+                <button type="submit" class="kefu-send">{ &props.send_label }</button>
+            </form>
+        </div>
     }
 }

@@ -1,6 +1,8 @@
-//! The short hand-off form: what the shopper needs, and an optional e-mail or phone.
+//! The short hand-off form: what the shopper needs, the conversation's summary (editable), and
+//! an optional e-mail or phone.
 
 use crate::i18n::Texts;
+use crate::state::FormField as Field;
 use kefu_api::{limits, Contact};
 use yew::prelude::*;
 
@@ -11,21 +13,16 @@ pub struct HandoffFormProps {
     pub texts: &'static Texts,
     /// The message field.
     pub message: AttrValue,
+    /// The summary field.
+    pub summary: AttrValue,
     /// The contact field.
     pub contact: AttrValue,
-    /// A field changed: `(message, contact)`.
-    pub onedit: Callback<(String, String)>,
+    /// A field changed.
+    pub onedit: Callback<(Field, String)>,
     /// The shopper sent a valid form, with the parsed contact.
     pub onsubmit: Callback<Option<Contact>>,
     /// The shopper closed the form.
     pub oncancel: Callback<()>,
-}
-
-/// The form field a problem belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Field {
-    Message,
-    Contact,
 }
 
 /// A problem with one field, and what the shopper is told.
@@ -57,22 +54,17 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
     }
     let texts = props.texts;
     // Editing a field clears the error: it was about what the shopper is now changing.
-    let onmessage = {
+    let edit = |field: Field| {
         let (onedit, error) = (props.onedit.clone(), error.clone());
-        let contact = props.contact.clone();
         Callback::from(move |e: InputEvent| {
-            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            // Text areas and inputs both carry `value`; read it without a cast per kind.
+            let value = e
+                .target()
+                .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
             error.set(None);
-            onedit.emit((area.value(), contact.to_string()));
-        })
-    };
-    let oncontact = {
-        let (onedit, error) = (props.onedit.clone(), error.clone());
-        let message = props.message.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            error.set(None);
-            onedit.emit((message.to_string(), input.value()));
+            onedit.emit((field, value));
         })
     };
     let onsubmit = {
@@ -107,8 +99,17 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
                 aria-invalid={invalid(Field::Message)}
                 aria-describedby="kefu-form-error"
                 value={props.message.clone()}
-                oninput={onmessage}
+                oninput={edit(Field::Message)}
                 ref={message_ref}
+            />
+            <label class="kefu-label" for="kefu-form-summary">{ texts.form_summary }</label>
+            <textarea
+                id="kefu-form-summary"
+                class="kefu-field kefu-summary"
+                rows="3"
+                maxlength={limits::MAX_SUMMARY_CHARS.to_string()}
+                value={props.summary.clone()}
+                oninput={edit(Field::Summary)}
             />
             <label class="kefu-label" for="kefu-form-contact">{ texts.form_contact }</label>
             <input
@@ -120,7 +121,7 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
                 aria-invalid={invalid(Field::Contact)}
                 aria-describedby="kefu-form-hint kefu-form-error"
                 value={props.contact.clone()}
-                oninput={oncontact}
+                oninput={edit(Field::Contact)}
             />
             <p id="kefu-form-hint" class="kefu-hint">{ texts.form_contact_hint }</p>
             <p id="kefu-form-error" class="kefu-error" role="alert">{ error.map(|(_, why)| why).unwrap_or_default() }</p>

@@ -1,7 +1,8 @@
 //! The conversation, announced politely to screen readers as it grows.
 
 use crate::i18n::Texts;
-use crate::state::{bot_text, Line};
+use crate::state::{bot_text, BotLine, Line};
+use kefu_api::EscalationReason;
 use yew::prelude::*;
 
 /// Properties of [`MessageList`].
@@ -13,6 +14,10 @@ pub struct MessageListProps {
     pub texts: &'static Texts,
     /// The shopper picked a suggested question.
     pub onask: Callback<String>,
+    /// The shopper voted on the answer at a line: `(line, helpful)`.
+    pub onvote: Callback<(usize, bool)>,
+    /// The shopper took up an offer of a person.
+    pub onhuman: Callback<EscalationReason>,
 }
 
 /// The message list; keeps the newest line in view.
@@ -30,17 +35,30 @@ pub fn MessageList(props: &MessageListProps) -> Html {
     html! {
         <div class="kefu-log" role="log" aria-live="polite" aria-label={props.texts.conversation} ref={list}>
         <ol class="kefu-messages">
-            { for props.lines.iter().map(|line| match line {
+            { for props.lines.iter().enumerate().map(|(i, line)| match line {
                 Line::Shopper(text) => html! {
                     <li class="kefu-message kefu-message--shopper">{ text }</li>
                 },
+                Line::Bot(BotLine::OfferHuman(reason)) => {
+                    let onclick = {
+                        let (onhuman, reason) = (props.onhuman.clone(), *reason);
+                        Callback::from(move |_: MouseEvent| onhuman.emit(reason))
+                    };
+                    html! {
+                        <li class="kefu-message kefu-message--bot kefu-offer">
+                            <p>{ props.texts.offer_human }</p>
+                            <button type="button" class="kefu-primary" {onclick}>{ props.texts.human }</button>
+                        </li>
+                    }
+                }
                 Line::Bot(bot) => html! {
                     <li class="kefu-message kefu-message--bot">{ bot_text(*bot, props.texts) }</li>
                 },
-                Line::Answer { question, answer } => html! {
+                Line::Answer { question, answer, vote, .. } => html! {
                     <li class="kefu-message kefu-message--bot kefu-answer">
                         <p class="kefu-answer-question">{ question }</p>
                         <p class="kefu-answer-text">{ answer }</p>
+                        { votes(props, i, *vote) }
                     </li>
                 },
                 Line::Suggestions(questions) => html! {
@@ -59,6 +77,32 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                 },
             }) }
         </ol>
+        </div>
+    }
+}
+
+/// "Did this help?" with a yes and a no button; the chosen one stays pressed.
+fn votes(props: &MessageListProps, line: usize, vote: Option<bool>) -> Html {
+    let t = props.texts;
+    let button = |helpful: bool, label: &'static str| {
+        let onclick = {
+            let onvote = props.onvote.clone();
+            Callback::from(move |_: MouseEvent| onvote.emit((line, helpful)))
+        };
+        let pressed = if vote == Some(helpful) {
+            "true"
+        } else {
+            "false"
+        };
+        html! {
+            <button type="button" class="kefu-vote" aria-pressed={pressed} {onclick}>{ label }</button>
+        }
+    };
+    html! {
+        <div class="kefu-votes" role="group" aria-label={t.did_it_help}>
+            <span class="kefu-votes-label">{ if vote.is_some() { t.vote_thanks } else { t.did_it_help } }</span>
+            { button(true, t.helped) }
+            { button(false, t.not_helped) }
         </div>
     }
 }

@@ -1,28 +1,30 @@
 //! Calls to the Kefu server, with the wire types from `kefu-api`.
 
 use crate::error::WidgetError;
+use kefu_api::signals::{Feedback, UnansweredBatch};
 use kefu_api::{EscalationReceipt, NewEscalation, API_PREFIX, IDEMPOTENCY_HEADER};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
-/// `POST /api/v1/escalations` under `api_base` (empty: the page's origin), idempotent on `key`.
-pub async fn post_escalation(
+/// `POST`s `body` (JSON) to `path` under the API, optionally idempotent on `key`, and returns
+/// the JSON answer of a 2xx response.
+async fn post(
     api_base: &str,
-    key: &str,
-    escalation: &NewEscalation,
-) -> Result<EscalationReceipt, WidgetError> {
-    let url = format!("{}{API_PREFIX}/escalations", api_base.trim_end_matches('/'));
-    let body = JsValue::from_str(&escalation.to_json());
+    path: &str,
+    key: Option<&str>,
+    body: String,
+) -> Result<JsValue, WidgetError> {
+    let url = format!("{}{API_PREFIX}{path}", api_base.trim_end_matches('/'));
     let headers = Headers::new().map_err(|_| WidgetError::Offline)?;
     headers
         .set("Content-Type", "application/json")
-        .and_then(|_| headers.set(IDEMPOTENCY_HEADER, key))
+        .and_then(|_| key.map_or(Ok(()), |key| headers.set(IDEMPOTENCY_HEADER, key)))
         .map_err(|_| WidgetError::Decode("bad header".into()))?;
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
-    init.set_body(&body);
+    init.set_body(&JsValue::from_str(&body));
     let window = web_sys::window().ok_or(WidgetError::Offline)?;
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
@@ -40,6 +42,16 @@ pub async fn post_escalation(
             code: string_field(&json, "error").unwrap_or_default(),
         });
     }
+    Ok(json)
+}
+
+/// `POST /api/v1/escalations` under `api_base` (empty: the page's origin), idempotent on `key`.
+pub async fn post_escalation(
+    api_base: &str,
+    key: &str,
+    escalation: &NewEscalation,
+) -> Result<EscalationReceipt, WidgetError> {
+    let json = post(api_base, "/escalations", Some(key), escalation.to_json()).await?;
     // Read by hand rather than with serde: serde's deserialiser error messages cost ~10 KB of wasm.
     let receipt = (|| {
         Some(EscalationReceipt {
@@ -49,6 +61,20 @@ pub async fn post_escalation(
         })
     })();
     receipt.ok_or_else(|| WidgetError::Decode("not an escalation receipt".into()))
+}
+
+/// `POST /api/v1/feedback`: one "did this help?" vote.
+pub async fn post_feedback(api_base: &str, vote: &Feedback) -> Result<(), WidgetError> {
+    post(api_base, "/feedback", None, vote.to_json())
+        .await
+        .map(drop)
+}
+
+/// `POST /api/v1/unanswered`: questions the FAQ could not answer, already masked.
+pub async fn post_unanswered(api_base: &str, batch: &UnansweredBatch) -> Result<(), WidgetError> {
+    post(api_base, "/unanswered", None, batch.to_json())
+        .await
+        .map(drop)
 }
 
 fn field(object: &JsValue, name: &str) -> JsValue {

@@ -394,8 +394,16 @@ impl Reducible for State {
                 }
             },
             Action::Vote { line, helpful } => {
-                if let Some(Line::Answer { vote, .. }) = next.lines.get_mut(line) {
-                    *vote = Some(helpful);
+                let Some(Line::Answer { vote, .. }) = next.lines.get_mut(line) else {
+                    return self;
+                };
+                let first_no = !helpful && *vote != Some(false);
+                *vote = Some(helpful);
+                // An answer that did not help is the moment to offer a person.
+                if first_no && !matches!(next.sheet, Sheet::Sending | Sheet::Sent(_)) {
+                    next.lines.push(Line::Bot(BotLine::OfferHuman(
+                        EscalationReason::LowConfidence,
+                    )));
                 }
             }
             Action::EditForm { field, value } => match field {
@@ -823,6 +831,11 @@ mod tests {
                 ..
             }
         ));
+        assert_eq!(
+            offers(&s),
+            [EscalationReason::LowConfidence],
+            "a no offers a person"
+        );
         assert_eq!(
             s.handoff.summary,
             "? 运费多少\nFAQ: shipping_fee? [not helpful]"

@@ -173,6 +173,102 @@ test("FAQ questions get an answer card in any script; unknown ones an honest not
   await context.close();
 });
 
+async function agentGet(path) {
+  const response = await fetch(`${BASE}/api/v1/agent/${path}`, {
+    headers: { Authorization: `Bearer ${AGENT}` },
+  });
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+async function askWidget(page, text) {
+  const before = await page.locator(".kefu-message--bot").count();
+  await page.locator(".kefu-input").fill(text);
+  await page.keyboard.press("Enter");
+  await page.locator(".kefu-message--bot").nth(before).waitFor();
+}
+
+test("an answer asks 'did this help?' and the vote reaches the server", async () => {
+  const { context, page, errors } = await shopPage();
+  const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
+  await openWidget(page);
+  await bundle;
+  await askWidget(page, "运费怎么算");
+  const card = page.locator(".kefu-answer").last();
+  const posted = page.waitForResponse((r) => r.url().endsWith("/api/v1/feedback"));
+  await card.getByRole("button", { name: "没帮助" }).click();
+  assert.equal((await posted).status(), 202);
+  assert.equal(await card.getByRole("button", { name: "没帮助" }).getAttribute("aria-pressed"), "true");
+  assert.match(await card.locator(".kefu-votes").textContent(), /谢谢/);
+  const votes = await agentGet("feedback");
+  assert.ok(votes.some((v) => v.entry_id === "shipping_fee" && v.not_helpful >= 1), JSON.stringify(votes));
+  await page.screenshot({ path: join(SHOTS, "desktop-vote.png") });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("unsure twice: a person is offered, and the questions reach the FAQ authors masked", async () => {
+  const { context, page, errors } = await shopPage();
+  const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
+  await openWidget(page);
+  await bundle;
+  const stamp = Date.now();
+  await askWidget(page, `你们老板叫什么名字 ${stamp}`);
+  assert.equal(await page.locator(".kefu-offer").count(), 0, "one unsure reply is not enough");
+  const batch = page.waitForResponse((r) => r.url().endsWith("/api/v1/unanswered"));
+  await askWidget(page, "明天会下雨吗 写信给 li@example.com");
+  const offer = page.locator(".kefu-offer");
+  await offer.waitFor();
+  await page.screenshot({ path: join(SHOTS, "desktop-offer.png") });
+  assert.equal((await batch).status(), 202);
+  const logged = (await agentGet("unanswered")).map((q) => q.text);
+  assert.ok(logged.includes("你们老板叫什么名字 #"), JSON.stringify(logged));
+  assert.ok(logged.includes("明天会下雨吗 写信给 [email]"), JSON.stringify(logged));
+  assert.ok(!logged.some((t) => t.includes(String(stamp)) || t.includes("@")), "no personal data");
+
+  await offer.getByRole("button").click();
+  await page.locator(".kefu-form").waitFor();
+  const summary = await page.locator("#kefu-form-summary").inputValue();
+  assert.match(summary, /你们老板叫什么名字/);
+  const posted = page.waitForResponse((r) => r.url().endsWith("/api/v1/escalations"));
+  await page.locator(".kefu-form .kefu-primary").click();
+  const receipt = await (await posted).json();
+  const stored = (await cases()).find((c) => c.case_id === receipt.case_id);
+  assert.equal(stored.escalation.reason, "low_confidence");
+  assert.equal(stored.escalation.summary, summary);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("suggestions show while typing, with typed words marked, and work from the keyboard", async () => {
+  const { context, page, errors } = await shopPage();
+  const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
+  await openWidget(page);
+  await bundle;
+  const input = page.locator(".kefu-input");
+  await input.pressSequentially("退款", { delay: 30 });
+  const items = page.locator(".kefu-suggest-item");
+  await items.first().waitFor();
+  assert.ok((await items.count()) <= 3);
+  assert.match(await items.first().locator("mark").first().textContent(), /退|款/);
+  await page.screenshot({ path: join(SHOTS, "desktop-suggest.png") });
+  const first = await items.first().textContent();
+  await input.press("ArrowDown");
+  assert.equal(await page.evaluate(() => document.querySelector("#kefu-host").shadowRoot.activeElement.className), "kefu-suggest-item");
+  await page.keyboard.press("Escape");
+  assert.equal(await items.count(), 0, "Escape closes the list");
+  assert.equal(await page.locator(".kefu-panel").count(), 1, "…and not the panel");
+  await input.pressSequentially("多久", { delay: 30 });
+  await items.first().waitFor();
+  await input.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.locator(".kefu-answer").waitFor();
+  assert.equal(await page.locator(".kefu-message--shopper").last().textContent(), await page.locator(".kefu-answer-question").last().textContent());
+  assert.ok(first.length > 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("typing 转人工 hands over at once, without a confirmation loop", async () => {
   const { context, page } = await shopPage();
   await openWidget(page);
@@ -210,6 +306,12 @@ test("the open panel has no accessibility violations (axe-core)", async () => {
       return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
     });
   assert.deepEqual(await scan(), [], "chat view");
+  await page.locator(".kefu-input").pressSequentially("运费", { delay: 30 });
+  await page.locator(".kefu-suggest-item").first().waitFor();
+  assert.deepEqual(await scan(), [], "suggestions while typing");
+  await page.keyboard.press("Enter");
+  await page.locator(".kefu-answer .kefu-votes").waitFor();
+  assert.deepEqual(await scan(), [], "answer card with votes");
   await human(page).click();
   await page.locator(".kefu-form").waitFor();
   assert.deepEqual(await scan(), [], "hand-off form");

@@ -245,10 +245,12 @@ fn vote_mark(vote: Option<bool>) -> &'static str {
 
 /// Whether two questions are the same but for case, spaces and punctuation.
 fn same_question(a: &str, b: &str) -> bool {
+    // ASCII folding only: Unicode case tables would cost the wasm kilobytes for no gain here.
     let key = |s: &str| -> String {
         s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
+            .filter(|&c| !(c.is_ascii_punctuation() || c.is_ascii_whitespace()))
+            .filter(|c| !"？！，。、；：　…".contains(*c))
+            .map(|c| c.to_ascii_lowercase())
             .collect()
     };
     let (a, b) = (key(a), key(b));

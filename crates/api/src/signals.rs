@@ -127,18 +127,29 @@ impl UnansweredBatch {
             if let Some(closest) = &q.closest {
                 json_field(&mut out, "closest", closest);
             }
-            let confidence = if q.confidence.is_finite() {
-                q.confidence.clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
             out.push_str("\"confidence\":");
-            out.push_str(&confidence.to_string());
+            push_fraction(&mut out, q.confidence);
             out.push('}');
         }
         out.push(']');
         close_object(&mut out);
         out
+    }
+}
+
+/// Writes `value` clamped to `0..=1` with three decimals, without the float formatter (which
+/// would add kilobytes to the wasm widget).
+fn push_fraction(out: &mut String, value: f32) {
+    let value = if value.is_finite() {
+        value.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let thousandths = (value * 1000.0 + 0.5) as u32;
+    out.push(char::from(b'0' + (thousandths / 1000) as u8));
+    out.push('.');
+    for divisor in [100, 10, 1] {
+        out.push(char::from(b'0' + (thousandths / divisor % 10) as u8));
     }
 }
 
@@ -178,6 +189,7 @@ mod tests {
                 },
             ],
         };
+        assert!(batch.to_json().contains("\"confidence\":0.250}"));
         let parsed: UnansweredBatch = serde_json::from_str(&batch.to_json()).unwrap();
         assert_eq!(parsed.questions[0], batch.questions[0]);
         assert_eq!(parsed.questions[1].confidence, 0.0);

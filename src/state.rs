@@ -499,10 +499,19 @@ pub fn is_angry(text: &str) -> bool {
     if letters.len() >= 8 && letters.iter().all(char::is_ascii_uppercase) {
         return true;
     }
-    let lower = text.to_ascii_lowercase();
-    lower
+    ascii_words(text)
+        .iter()
+        .any(|w| ANGRY_WORDS_EN.contains(&w.as_str()))
+}
+
+/// The ASCII words of `text`, lower-cased. ASCII folding is enough for the English word lists
+/// and keeps Unicode tables out of the wasm.
+fn ascii_words(text: &str) -> Vec<String> {
+    text.to_ascii_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| ANGRY_WORDS_EN.contains(&w))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Words that ask for a person, in Simplified and Traditional Chinese and English.
@@ -533,19 +542,14 @@ pub fn wants_human(text: &str) -> bool {
     if HUMAN_WORDS_ZH.iter().any(|w| text.contains(w)) {
         return true;
     }
-    // ASCII folding is enough for the English phrases and keeps Unicode tables out of the wasm.
-    let lower = text.to_ascii_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = ascii_words(text);
     HUMAN_PHRASES_EN.iter().any(|phrase| {
         let wanted: Vec<&str> = phrase.split(' ').collect();
         words.windows(wanted.len()).any(|window| {
             window
                 .iter()
                 .zip(&wanted)
-                .all(|(w, p)| *w == *p || w.strip_suffix('s') == Some(p))
+                .all(|(w, p)| w == p || w.strip_suffix('s') == Some(*p))
         })
     })
 }

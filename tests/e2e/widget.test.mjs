@@ -56,6 +56,13 @@ async function openWidget(page, { tap = false } = {}) {
   await page.locator(".kefu-panel").waitFor();
 }
 
+// Opens the widget and waits for the FAQ bundle, so questions are matched at once.
+async function openWithFaq(page) {
+  const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
+  await openWidget(page);
+  assert.equal((await bundle).status(), 200);
+}
+
 const human = (page) => page.locator(".kefu-header .kefu-human");
 
 async function cases() {
@@ -151,9 +158,7 @@ test("FAQ questions get an answer card in any script; unknown ones an honest not
   ]) {
     const { context, page } = await shopPage(DESKTOP, query);
     // The FAQ bundle arrives after the panel opens (never before the shopper interacts).
-    const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
-    await openWidget(page);
-    assert.equal((await bundle).status(), 200);
+    await openWithFaq(page);
     await page.locator(".kefu-input").fill(asked);
     await page.keyboard.press("Enter");
     const card = page.locator(".kefu-answer");
@@ -163,9 +168,7 @@ test("FAQ questions get an answer card in any script; unknown ones an honest not
     await context.close();
   }
   const { context, page } = await shopPage();
-  const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
-  await openWidget(page);
-  await bundle;
+  await openWithFaq(page);
   await page.locator(".kefu-input").fill("今天天气怎么样");
   await page.keyboard.press("Enter");
   await page.locator(".kefu-message--bot").nth(1).waitFor();
@@ -190,9 +193,7 @@ async function askWidget(page, text) {
 
 test("an answer asks 'did this help?' and the vote reaches the server", async () => {
   const { context, page, errors } = await shopPage();
-  const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
-  await openWidget(page);
-  await bundle;
+  await openWithFaq(page);
   await askWidget(page, "运费怎么算");
   const card = page.locator(".kefu-answer").last();
   const posted = page.waitForResponse((r) => r.url().endsWith("/api/v1/feedback"));
@@ -209,9 +210,7 @@ test("an answer asks 'did this help?' and the vote reaches the server", async ()
 
 test("unsure twice: a person is offered, and the questions reach the FAQ authors masked", async () => {
   const { context, page, errors } = await shopPage();
-  const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
-  await openWidget(page);
-  await bundle;
+  await openWithFaq(page);
   const stamp = Date.now();
   await askWidget(page, `你们老板叫什么名字 ${stamp}`);
   assert.equal(await page.locator(".kefu-offer").count(), 0, "one unsure reply is not enough");
@@ -242,9 +241,7 @@ test("unsure twice: a person is offered, and the questions reach the FAQ authors
 
 test("suggestions show while typing, with typed words marked, and work from the keyboard", async () => {
   const { context, page, errors } = await shopPage();
-  const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
-  await openWidget(page);
-  await bundle;
+  await openWithFaq(page);
   const input = page.locator(".kefu-input");
   await input.pressSequentially("退款", { delay: 30 });
   const items = page.locator(".kefu-suggest-item");

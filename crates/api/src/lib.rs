@@ -306,11 +306,7 @@ impl NewEscalation {
             .into_iter()
             .chain(self.transcript.iter_mut().map(|line| &mut line.text))
         {
-            if text.chars().filter(char::is_ascii_digit).count() >= 13
-                || text.contains(|c: char| ('０'..='９').contains(&c))
-            {
-                *text = mask::mask_cards(text);
-            }
+            *text = mask::mask_cards(text);
         }
     }
 

@@ -70,7 +70,7 @@ fn kind_weighted_tf(tokens: &[Token], weights: &RankingWeights) -> WeightedTf {
     out
 }
 
-fn normalized(mut v: Vector) -> Vector {
+pub(crate) fn normalized(mut v: Vector) -> Vector {
     let norm = v.values().map(|w| w * w).sum::<f32>().sqrt();
     if norm > 0.0 {
         v.values_mut().for_each(|w| *w /= norm);

@@ -157,8 +157,7 @@ mod tests {
     use super::*;
 
     fn vector(tokens: &[(u64, f32)]) -> Vector {
-        let norm = tokens.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        tokens.iter().map(|&(h, w)| (h, w / norm)).collect()
+        crate::index::normalized(tokens.iter().copied().collect())
     }
 
     fn sum(vectors: &[&Vector]) -> Vector {
@@ -190,11 +189,7 @@ mod tests {
             sum(&card_arrive.iter().collect::<Vec<_>>()),
             sum(&card_broken.iter().collect::<Vec<_>>()),
         ];
-        let normalised = |s: &Vector| {
-            let n = s.values().map(|w| w * w).sum::<f32>().sqrt();
-            s.iter().map(|(&h, &w)| (h, w / n)).collect::<Vector>()
-        };
-        let before: Vec<Vector> = sums.iter().map(normalised).collect();
+        let before: Vec<Vector> = sums.iter().cloned().map(crate::index::normalized).collect();
         let mut after = before.clone();
         refine(&mut after, &sums, &utterances, Refinement::default());
         let card_and_broken = vector(&[(1, 1.0), (3, 1.0)]);

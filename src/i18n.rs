@@ -79,6 +79,10 @@ pub struct Texts {
     pub vote_thanks: &'static str,
     /// Offers a person without being asked.
     pub offer_human: &'static str,
+    /// How a "yes" vote reads in the case summary.
+    pub voted_helpful: &'static str,
+    /// How a "no" vote reads in the case summary.
+    pub voted_not_helpful: &'static str,
     /// Label of the summary field in the hand-off form.
     pub form_summary: &'static str,
     /// Label of the suggestions shown while typing.
@@ -123,6 +127,8 @@ const ZH_CN: Texts = Texts {
     not_helped: "没帮助",
     vote_thanks: "谢谢您的反馈！",
     offer_human: "看起来我没能帮上忙。要不要请真人客服来处理？",
+    voted_helpful: "（有帮助）",
+    voted_not_helpful: "（没帮助）",
     form_summary: "对话摘要（会一并发给客服，可修改）",
     suggestions: "猜您想问",
 };
@@ -165,6 +171,8 @@ const ZH_TW: Texts = Texts {
     not_helped: "沒幫助",
     vote_thanks: "謝謝您的回饋！",
     offer_human: "看起來我沒能幫上忙。要不要請真人客服來處理？",
+    voted_helpful: "（有幫助）",
+    voted_not_helpful: "（沒幫助）",
     form_summary: "對話摘要（會一併傳給客服，可修改）",
     suggestions: "猜您想問",
 };
@@ -207,6 +215,8 @@ const EN: Texts = Texts {
     not_helped: "No",
     vote_thanks: "Thanks for telling us!",
     offer_human: "It looks like I could not help. Shall a person take over?",
+    voted_helpful: "(helped)",
+    voted_not_helpful: "(did not help)",
     form_summary: "Summary for the agent (you can edit it)",
     suggestions: "Suggested questions",
 };

@@ -199,14 +199,21 @@ impl State {
             .collect()
     }
 
-    /// The case summary: the shopper's questions and the FAQ answers shown, with votes.
+    /// The case summary, in the shopper's language (they may edit it): the questions asked and
+    /// the FAQ answers shown, with votes.
     pub fn summary(&self) -> String {
         self.lines
             .iter()
             .filter_map(|line| match line {
-                Line::Shopper(text) if !wants_human(text) => Some(format!("? {text}")),
+                Line::Shopper(text) if !wants_human(text) => Some(format!("· {text}")),
                 Line::Answer { question, vote, .. } => {
-                    Some(format!("FAQ: {question}{}", vote_mark(*vote)))
+                    let t = texts(self.locale);
+                    let vote = match vote {
+                        Some(true) => t.voted_helpful,
+                        Some(false) => t.voted_not_helpful,
+                        None => "",
+                    };
+                    Some(format!("FAQ: {question} {vote}").trim_end().to_owned())
                 }
                 _ => None,
             })
@@ -844,7 +851,7 @@ mod tests {
         );
         assert_eq!(
             s.handoff.summary,
-            "? 运费多少\nFAQ: shipping_fee? [not helpful]"
+            "· 运费多少\nFAQ: shipping_fee? （没帮助）"
         );
         assert_eq!(s.handoff.message, "运费多少");
         assert_eq!(s.handoff.contact, "li@example.com");

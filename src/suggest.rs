@@ -35,7 +35,7 @@ impl Suggestion {
                 from = start + piece.len();
             }
         }
-        marks.sort_by_key(|r| (r.start, r.end));
+        marks.sort_unstable_by_key(|r| (r.start, r.end));
         let mut merged: Vec<Range<usize>> = Vec::with_capacity(marks.len());
         for r in marks {
             match merged.last_mut() {

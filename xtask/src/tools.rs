@@ -15,6 +15,7 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// The wasm target, Trunk, wasm-bindgen-cli (the Cargo.lock version) and the npm tools.
 pub fn ensure_build_tools() -> Result<(), String> {
     ensure_wasm_target()?;
+    ensure_rust_src()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
     ensure_npm_tools()
@@ -35,6 +36,23 @@ fn ensure_wasm_target() -> Result<(), String> {
     Step::new("install: rustup target add wasm32-unknown-unknown")
         .program("rustup")
         .args(["target", "add", "wasm32-unknown-unknown"])
+        .run()
+}
+
+/// The standard library's source: the release widget rebuilds it (`-Zbuild-std`) to drop the
+/// panic machinery.
+fn ensure_rust_src() -> Result<(), String> {
+    let installed = Step::new("rustup")
+        .program("rustup")
+        .args(["component", "list", "--installed"])
+        .output()
+        .unwrap_or_default();
+    if installed.lines().any(|l| l.trim().starts_with("rust-src")) {
+        return Ok(());
+    }
+    Step::new("install: rustup component add rust-src")
+        .program("rustup")
+        .args(["component", "add", "rust-src"])
         .run()
 }
 
@@ -104,7 +122,7 @@ fn ensure_wasm_bindgen() -> Result<(), String> {
 fn ensure_npm_tools() -> Result<(), String> {
     let tools = project_root().join("tools");
     let bin = tools.join("node_modules/.bin");
-    let present = ["wasm-opt"].iter().all(|b| bin.join(b).exists())
+    let present = ["wasm-opt", "esbuild"].iter().all(|b| bin.join(b).exists())
         && ["playwright-core", "axe-core", "fuse.js", "minisearch"]
             .iter()
             .all(|p| {
@@ -117,7 +135,7 @@ fn ensure_npm_tools() -> Result<(), String> {
     if present {
         return Ok(());
     }
-    Step::new("install: npm ci (binaryen, playwright-core, axe-core, fuse.js, minisearch)")
+    Step::new("install: npm ci (binaryen, esbuild, playwright-core, axe-core, fuse.js, minisearch)")
         .program("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(&tools)

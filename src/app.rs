@@ -10,6 +10,7 @@ use crate::components::message_list::MessageList;
 use crate::i18n::texts;
 use crate::services::api;
 use crate::services::faq as faq_service;
+use crate::snapshot::{Outbox, Snapshot, STORAGE_KEY};
 use crate::state::{wants_human, Action, FormField, Line, Reply, Sheet, State};
 use crate::suggest::{Suggestion, MAX_SUGGESTIONS};
 use kefu_api::mask::mask_personal;
@@ -166,6 +167,84 @@ fn queue_unanswered(
     });
 }
 
+/// Seconds before the next try of a queued hand-off: 2, 4, 8, 16, then every 30.
+fn retry_delay_ms(attempt: u32) -> i32 {
+    2_000_i32.saturating_mul(1 << attempt.min(4)).min(30_000)
+}
+
+/// The hand-off waiting to be sent, shared by the form, the retry timer and the retry button.
+#[derive(Default)]
+struct OutboxSlot {
+    pending: Option<Outbox>,
+    in_flight: bool,
+    attempts: u32,
+}
+
+/// Sends what is in the outbox (if nothing is on its way already). A hand-off the server may
+/// take later stays in the outbox and is tried again after a growing delay; every try sends
+/// the same body with the same idempotency key, so the server makes exactly one case.
+fn deliver(
+    slot: Rc<RefCell<OutboxSlot>>,
+    state: UseReducerHandle<State>,
+    api_base: AttrValue,
+    session: Rc<String>,
+) {
+    let pending = {
+        let mut s = slot.borrow_mut();
+        if s.in_flight {
+            return;
+        }
+        let Some(pending) = s.pending.clone() else {
+            return;
+        };
+        s.in_flight = true;
+        pending
+    };
+    state.dispatch(Action::Sending);
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = api::post_escalation(&api_base, &pending.key, pending.body.clone()).await;
+        let mut s = slot.borrow_mut();
+        s.in_flight = false;
+        match result {
+            Ok(receipt) => {
+                s.pending = None;
+                drop(s);
+                bindings::emit(
+                    "escalated",
+                    &bindings::object(&[("case_id", &receipt.case_id)]),
+                );
+                state.dispatch(Action::Sent(receipt));
+            }
+            Err(error) if error.is_retryable() => {
+                let delay = retry_delay_ms(s.attempts);
+                s.attempts = s.attempts.saturating_add(1);
+                drop(s);
+                state.dispatch(Action::Failed(error.failure_kind()));
+                let retry = (
+                    slot.clone(),
+                    state.clone(),
+                    api_base.clone(),
+                    session.clone(),
+                );
+                bindings::after(delay, move || deliver(retry.0, retry.1, retry.2, retry.3));
+            }
+            Err(error) => {
+                s.pending = None;
+                drop(s);
+                state.dispatch(Action::Failed(error.failure_kind()));
+            }
+        }
+        // The outbox changed without the state changing (or before it did): save it now.
+        save(&state, &session, &slot);
+    });
+}
+
+/// Writes the conversation, the case and the outbox to `localStorage`.
+fn save(state: &State, session: &str, slot: &RefCell<OutboxSlot>) {
+    let snapshot = Snapshot::of(state, session, slot.borrow().pending.clone());
+    bindings::save(STORAGE_KEY, &snapshot.encode());
+}
+
 /// Builds the escalation the server receives from the conversation and the form.
 fn escalation(state: &State, session: &str, contact: Option<Contact>) -> NewEscalation {
     let summary: String = state
@@ -200,11 +279,46 @@ fn escalation(state: &State, session: &str, contact: Option<Contact>) -> NewEsca
 /// The widget.
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let state = use_reducer({
-        let (locale, open) = (props.locale, props.open);
-        move || State::new(locale, open)
+    // What an earlier page saved: the conversation, the case, the outbox.
+    let saved = use_memo((), |_| {
+        bindings::load(STORAGE_KEY).and_then(|text| Snapshot::decode(&text))
     });
-    let session = use_memo((), |_| bindings::random_key());
+    let state = use_reducer({
+        let (locale, open, saved) = (props.locale, props.open, saved.clone());
+        move || match &*saved {
+            Some(saved) => State::restore(locale, open, saved),
+            None => State::new(locale, open),
+        }
+    });
+    let session = use_memo((), {
+        let saved = saved.clone();
+        move |_| match &*saved {
+            Some(saved) => saved.session.clone(),
+            None => bindings::random_key(),
+        }
+    });
+    let outbox = use_mut_ref({
+        let saved = saved.clone();
+        move || OutboxSlot {
+            pending: saved.as_ref().as_ref().and_then(|s| s.outbox.clone()),
+            ..OutboxSlot::default()
+        }
+    });
+    // Saved after every change; the widget only runs once the shopper has touched it.
+    {
+        let (session, outbox) = (session.clone(), outbox.clone());
+        use_effect_with(state.clone(), move |state| save(state, &session, &outbox));
+    }
+    // A hand-off a previous page could not send goes out now.
+    {
+        let (outbox, state, api_base, session) = (
+            outbox.clone(),
+            state.clone(),
+            props.api.clone(),
+            session.clone(),
+        );
+        use_effect_with((), move |()| deliver(outbox, state, api_base, session));
+    }
     let faq = use_state(|| FaqState::Idle);
     // Questions sent while the FAQ is still loading, answered as soon as it is there.
     let waiting = use_mut_ref(Vec::<String>::new);
@@ -322,32 +436,46 @@ pub fn App(props: &AppProps) -> Html {
     };
     let onsubmit = {
         let state = state.clone();
-        let session = session.clone();
-        let api_base = props.api.clone();
+        let (session, api_base, outbox) = (session.clone(), props.api.clone(), outbox.clone());
         Callback::from(move |contact: Option<Contact>| {
             let request = escalation(&state, &session, contact);
-            let key = state.handoff.key.clone();
-            let state = state.clone();
-            let api_base = api_base.clone();
-            state.dispatch(Action::Sending);
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::post_escalation(&api_base, &key, &request).await {
-                    Ok(receipt) => {
-                        bindings::emit(
-                            "escalated",
-                            &bindings::object(&[("case_id", &receipt.case_id)]),
-                        );
-                        state.dispatch(Action::Sent(receipt));
-                    }
-                    Err(error) => state.dispatch(Action::Failed(error.failure_kind())),
+            {
+                let mut slot = outbox.borrow_mut();
+                // Already on its way (a double press): the outbox holds it once.
+                if slot.pending.is_none() {
+                    slot.pending = Some(Outbox {
+                        key: state.handoff.key.clone(),
+                        body: request.to_json(),
+                    });
+                    slot.attempts = 0;
                 }
-            });
+            }
+            // In storage before the first try: a reload in flight still sends it once.
+            save(&state, &session, &outbox);
+            deliver(
+                outbox.clone(),
+                state.clone(),
+                api_base.clone(),
+                session.clone(),
+            );
         })
     };
     let onretry = {
-        let onsubmit = onsubmit.clone();
+        let (state, session, api_base) = (state.clone(), session.clone(), props.api.clone());
+        let (onsubmit, outbox) = (onsubmit.clone(), outbox.clone());
         let contact = state.handoff.contact.clone();
-        Callback::from(move |()| onsubmit.emit(Contact::parse(&contact).ok().flatten()))
+        Callback::from(move |()| {
+            if outbox.borrow().pending.is_some() {
+                deliver(
+                    outbox.clone(),
+                    state.clone(),
+                    api_base.clone(),
+                    session.clone(),
+                );
+            } else {
+                onsubmit.emit(Contact::parse(&contact).ok().flatten());
+            }
+        })
     };
     let onkeydown = {
         let onclose = onclose.clone();

@@ -125,3 +125,21 @@ pub fn after(ms: i32, f: impl FnOnce() + 'static) {
     let _ =
         window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
 }
+
+/// The value saved under `key` in `localStorage`; `None` when there is none or storage is
+/// blocked (private mode, a sandboxed frame).
+pub fn load(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+/// Saves `value` under `key` in `localStorage`; a blocked or full storage is not an error the
+/// shopper can act on, so it is ignored (the widget keeps working, only forgetful).
+pub fn save(key: &str, value: &str) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = storage.set_item(key, value);
+    }
+}

@@ -21,11 +21,21 @@ pub enum WidgetError {
 }
 
 impl WidgetError {
+    /// Whether sending the same request later may work: no answer, the server overloaded or
+    /// down. A request the server refused (4xx) would be refused again.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            WidgetError::Offline => true,
+            WidgetError::Server { status, .. } => *status == 429 || *status >= 500,
+            WidgetError::Decode(_) => false,
+        }
+    }
+
     /// How the shopper is told about it.
     pub fn failure_kind(&self) -> FailureKind {
         match self {
-            WidgetError::Offline => FailureKind::Offline,
-            WidgetError::Server { .. } | WidgetError::Decode(_) => FailureKind::Unexpected,
+            _ if self.is_retryable() => FailureKind::Queued,
+            _ => FailureKind::Unexpected,
         }
     }
 }

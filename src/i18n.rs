@@ -56,7 +56,9 @@ pub struct Texts {
     /// Failure heading.
     pub failed_title: &'static str,
     /// Failure: no network or server unreachable.
-    pub failed_offline: &'static str,
+    pub failed_queued: &'static str,
+    /// Title of the sheet while a hand-off waits in the outbox.
+    pub queued_title: &'static str,
     /// Failure: something unexpected.
     pub failed_unexpected: &'static str,
     /// Failure: retry button.
@@ -126,7 +128,8 @@ const ZH_CN: Texts = Texts {
     receipt_position: "前面排队人数",
     receipt_reply_here: "客服的回复会显示在这个窗口里。",
     failed_title: "暂时无法提交",
-    failed_offline: "网络连接失败，您的内容没有丢失，请稍后重试。",
+    failed_queued: "暂时连不上客服系统。您的请求已保存在本机，恢复连接后会自动发送，只会提交一次，无需重复操作。",
+    queued_title: "已排队，稍后自动发送",
     failed_unexpected: "出了点问题，您的内容没有丢失，请稍后重试。",
     retry: "重试",
     hotline: "客服热线",
@@ -170,7 +173,8 @@ const ZH_TW: Texts = Texts {
     receipt_position: "前面排隊人數",
     receipt_reply_here: "客服的回覆會顯示在這個視窗裡。",
     failed_title: "暫時無法送出",
-    failed_offline: "網路連線失敗，您的內容沒有遺失，請稍後重試。",
+    failed_queued: "暫時連不上客服系統。您的請求已保存在本機，恢復連線後會自動送出，只會送出一次，無需重複操作。",
+    queued_title: "已排隊，稍後自動送出",
     failed_unexpected: "發生問題，您的內容沒有遺失，請稍後重試。",
     retry: "重試",
     hotline: "客服專線",
@@ -214,7 +218,8 @@ const EN: Texts = Texts {
     receipt_position: "People ahead of you",
     receipt_reply_here: "The reply will appear in this window.",
     failed_title: "Could not send yet",
-    failed_offline: "No connection. Nothing you wrote is lost; please try again.",
+    failed_queued: "We cannot reach our support system right now. Your request is saved on this device and will be sent by itself, once, as soon as the connection is back.",
+    queued_title: "Queued: it will be sent automatically",
     failed_unexpected: "Something went wrong. Nothing you wrote is lost; please try again.",
     retry: "Try again",
     hotline: "Hotline",

@@ -18,6 +18,7 @@ pub mod error;
 pub mod hooks;
 pub mod i18n;
 pub mod services;
+pub mod snapshot;
 pub mod state;
 pub mod suggest;
 

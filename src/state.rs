@@ -105,8 +105,9 @@ pub enum Sheet {
 /// Why a hand-off could not be sent, as the shopper is told.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailureKind {
-    /// The server could not be reached.
-    Offline,
+    /// The server could not be reached or was busy: the hand-off waits in the outbox and is
+    /// sent again by itself.
+    Queued,
     /// Anything else.
     Unexpected,
 }
@@ -167,6 +168,22 @@ impl State {
         }
     }
 
+    /// The state a saved snapshot describes: its conversation, its case, and a hand-off still
+    /// in the outbox shown as queued (it is sent again at once).
+    pub fn restore(locale: Locale, open: bool, saved: &crate::snapshot::Snapshot) -> Self {
+        let mut state = State::new(locale, open);
+        if !saved.lines.is_empty() {
+            state.lines = saved.lines.clone();
+        }
+        if let Some(case) = &saved.case {
+            state.sheet = Sheet::Sent(case.clone());
+        } else if let Some(outbox) = &saved.outbox {
+            state.sheet = Sheet::Failed(FailureKind::Queued);
+            state.handoff.key = outbox.key.clone();
+        }
+        state
+    }
+
     /// The conversation as sent to the server, bot lines in the shopper's language.
     pub fn transcript(&self) -> Vec<TranscriptLine> {
         let t = texts(self.locale);
@@ -221,9 +238,17 @@ impl State {
             .join("\n")
     }
 
+    /// Whether the hand-off is on its way, queued, or taken: no person is offered again.
+    fn handed_over(&self) -> bool {
+        matches!(
+            self.sheet,
+            Sheet::Sending | Sheet::Sent(_) | Sheet::Failed(FailureKind::Queued)
+        )
+    }
+
     /// Why a person should be offered after the latest question, if they should.
     fn offer_reason(&self, text: &str) -> Option<EscalationReason> {
-        if matches!(self.sheet, Sheet::Sending | Sheet::Sent(_)) {
+        if self.handed_over() {
             return None;
         }
         let asked_before = self.lines[..self.lines.len().saturating_sub(2)]
@@ -374,8 +399,10 @@ impl Reducible for State {
                 }
             }
             Action::RequestHuman { reason, fresh_key } => match next.sheet {
-                // Already sending or already with a person: show that, never a second case.
-                Sheet::Sending | Sheet::Sent(_) => next.open = true,
+                // Already sending, queued or with a person: show that, never a second case.
+                Sheet::Sending | Sheet::Sent(_) | Sheet::Failed(FailureKind::Queued) => {
+                    next.open = true
+                }
                 Sheet::Form | Sheet::Failed(_) => {
                     next.open = true;
                     next.sheet = Sheet::Form;
@@ -409,7 +436,7 @@ impl Reducible for State {
                 let first_no = !helpful && *vote != Some(false);
                 *vote = Some(helpful);
                 // An answer that did not help is the moment to offer a person.
-                if first_no && !matches!(next.sheet, Sheet::Sending | Sheet::Sent(_)) {
+                if first_no && !next.handed_over() {
                     next.lines.push(Line::Bot(BotLine::OfferHuman(
                         EscalationReason::LowConfidence,
                     )));
@@ -668,13 +695,65 @@ mod tests {
             vec![
                 request("key-one"),
                 Action::Sending,
-                Action::Failed(FailureKind::Offline),
+                Action::Failed(FailureKind::Unexpected),
                 request("key-two"),
             ],
         );
         assert!(s.open);
         assert_eq!(s.sheet, Sheet::Form);
         assert_eq!(s.handoff.key, "key-one");
+    }
+
+    #[test]
+    fn a_queued_hand_off_is_shown_not_reopened_and_no_person_is_offered_again() {
+        let s = reduce(
+            State::new(Locale::En, false),
+            vec![
+                request("key-one"),
+                Action::Sending,
+                Action::Failed(FailureKind::Queued),
+                Action::SetOpen(false),
+                request("key-two"),
+                ask("WHY IS THIS SO SLOW???"),
+            ],
+        );
+        assert!(s.open);
+        assert_eq!(s.sheet, Sheet::Failed(FailureKind::Queued));
+        assert_eq!(s.handoff.key, "key-one");
+        assert!(!s
+            .lines
+            .iter()
+            .any(|l| matches!(l, Line::Bot(BotLine::OfferHuman(_)))));
+    }
+
+    #[test]
+    fn a_restored_outbox_is_queued_with_its_key_and_a_restored_case_is_shown() {
+        use crate::snapshot::{Outbox, Snapshot};
+        let mut saved = Snapshot {
+            session: "s".into(),
+            open: false,
+            lines: vec![Line::Shopper("hi".into())],
+            case: None,
+            outbox: Some(Outbox {
+                key: "k1".into(),
+                body: "{}".into(),
+            }),
+        };
+        let s = State::restore(Locale::En, true, &saved);
+        assert_eq!(s.lines, saved.lines);
+        assert_eq!(s.sheet, Sheet::Failed(FailureKind::Queued));
+        assert_eq!(s.handoff.key, "k1");
+        assert!(s.open);
+        saved.lines.clear();
+        saved.outbox = None;
+        saved.case = Some(EscalationReceipt {
+            case_id: "K-9".into(),
+            access_token: "t".into(),
+            position: 2,
+        });
+        let s = State::restore(Locale::En, false, &saved);
+        assert_eq!(s.lines, vec![Line::Bot(BotLine::Greeting)]);
+        assert!(matches!(s.sheet, Sheet::Sent(ref r) if r.case_id == "K-9"));
     }
 
     #[test]

@@ -44,6 +44,7 @@
   var host, shadow, mountPoint, launcher, loading, mounted = false;
 
   function draw() {
+    if (host) return;
     host = document.createElement("div");
     host.id = "kefu-host";
     shadow = host.attachShadow({ mode: "open" });
@@ -94,13 +95,14 @@
     return loading;
   }
 
-  function open() {
+  // `show` false: mount with the panel closed (to send what an earlier page left queued).
+  function open(show) {
     if (mounted) return;
     launcher.setAttribute("aria-busy", "true");
     load().then(function (module) {
       window.__kefuBoot = {
         root: mountPoint, api: config.api, locale: config.locale, hotline: config.hotline,
-        faq: base + "faq/", open: true
+        faq: base + "faq/", open: show !== false
       };
       if (!module.mount()) throw new Error("kefu: mount failed");
       mounted = true;
@@ -133,7 +135,25 @@
     shadow.appendChild(box);
   }
 
-  window.Kefu = { open: function () { if (!host) draw(); open(); } };
-  if (document.body) draw();
-  else document.addEventListener("DOMContentLoaded", draw);
+  // What the widget saved on an earlier page (see src/snapshot.rs): its first record says
+  // whether the panel was open and whether a hand-off still waits to be sent. Only this
+  // page's storage is read, and only the widget writes it, after the shopper used it.
+  function resume() {
+    var head;
+    try {
+      head = (localStorage.getItem("kefu.v1") || "").split("\u001e")[0].split("\u001f");
+    } catch (e) {
+      return;
+    }
+    if (head[0] === "kefu1" && (head[2] === "1" || head[3] === "1")) open(head[2] === "1");
+  }
+
+  function start() {
+    draw();
+    resume();
+  }
+
+  window.Kefu = { open: function () { draw(); open(); } };
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
 })();

@@ -53,13 +53,13 @@ pub fn HandoffStatus(props: &HandoffStatusProps) -> Html {
                 let onretry = props.onretry.clone();
                 Callback::from(move |_: MouseEvent| onretry.emit(()))
             };
-            let why = match kind {
-                FailureKind::Offline => t.failed_offline,
-                FailureKind::Unexpected => t.failed_unexpected,
+            let (title, why) = match kind {
+                FailureKind::Queued => (t.queued_title, t.failed_queued),
+                FailureKind::Unexpected => (t.failed_title, t.failed_unexpected),
             };
             html! {
                 <div class="kefu-sheet kefu-status kefu-failed" role="alert">
-                    <h3 class="kefu-sheet-title">{ t.failed_title }</h3>
+                    <h3 class="kefu-sheet-title">{ title }</h3>
                     <p>{ why }</p>
                     { hotline }
                     <div class="kefu-actions">

@@ -2,7 +2,7 @@
 
 use crate::error::WidgetError;
 use kefu_api::signals::{Feedback, UnansweredBatch};
-use kefu_api::{EscalationReceipt, NewEscalation, API_PREFIX, IDEMPOTENCY_HEADER};
+use kefu_api::{EscalationReceipt, API_PREFIX, IDEMPOTENCY_HEADER};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
@@ -45,13 +45,14 @@ async fn post(
     Ok(json)
 }
 
-/// `POST /api/v1/escalations` under `api_base` (empty: the page's origin), idempotent on `key`.
+/// `POST /api/v1/escalations` under `api_base` (empty: the page's origin) with `body` (a
+/// [`NewEscalation`](kefu_api::NewEscalation) as JSON), idempotent on `key`.
 pub async fn post_escalation(
     api_base: &str,
     key: &str,
-    escalation: &NewEscalation,
+    body: String,
 ) -> Result<EscalationReceipt, WidgetError> {
-    let json = post(api_base, "/escalations", Some(key), escalation.to_json()).await?;
+    let json = post(api_base, "/escalations", Some(key), body).await?;
     // Read by hand rather than with serde: serde's deserialiser error messages cost ~10 KB of wasm.
     let receipt = (|| {
         Some(EscalationReceipt {

@@ -366,3 +366,121 @@ test("when the wasm cannot load, the launcher still shows the way to a person", 
   assert.equal(await fallback.locator('a[href="tel:400-820-8820"]').count(), 1);
   await context.close();
 });
+
+// A server of the test's own, on a fixed port and database, that the test can stop and restart.
+async function ownServer(port, database, token) {
+  const { spawn } = await import("node:child_process");
+  const binary = process.env.KEFU_SERVER_BIN || "target/debug/kefu-server";
+  const child = spawn(binary, [
+    "--bind", `127.0.0.1:${port}`, "--demo", "--assets", "dist",
+    "--database", database, "--agent-token", token,
+  ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } });
+  await new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+    child.stdout.once("data", resolve);
+  });
+  child.stdout.resume();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise((resolve) => { child.removeAllListeners("exit"); child.once("exit", resolve); child.kill("SIGTERM"); }),
+  };
+}
+
+async function freePort() {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+test("a hand-off sent while the server is down is queued, kept across a reload, and makes exactly one case", async () => {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const port = await freePort();
+  const database = `sqlite://${join(mkdtempSync(join(tmpdir(), "kefu-outbox-")), "kefu.db")}`;
+  const token = "outbox-test";
+  let server = await ownServer(port, database, token);
+  const ownCases = async () => {
+    const r = await fetch(`${server.url}/api/v1/agent/cases`, { headers: { Authorization: `Bearer ${token}` } });
+    return (await r.json()).cases;
+  };
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  try {
+    await page.goto(`${server.url}/`);
+    await page.locator(".kefu-launcher").tap();
+    await page.locator(".kefu-panel").waitFor();
+    await page.locator(".kefu-input").fill("我的快递一直没到");
+    await page.keyboard.press("Enter");
+    await page.locator(".kefu-message--bot").nth(1).waitFor();
+
+    await server.stop();
+    await human(page).tap();
+    await page.locator("#kefu-form-contact").fill("13800138000");
+    await page.locator(".kefu-form .kefu-primary").tap();
+    const queued = page.locator(".kefu-failed");
+    await queued.waitFor();
+    assert.match(await queued.textContent(), /已排队/);
+    assert.equal(await queued.locator('a[href="tel:400-820-8820"]').count(), 1, "the hotline is offered");
+    assert.equal(await human(page).count(), 1, "the human button stays while queued");
+    await page.screenshot({ path: join(SHOTS, "phone-queued.png") });
+    const saved = await page.evaluate(() => localStorage.getItem("kefu.v1"));
+    assert.deepEqual(saved.split("\u001e")[0].split("\u001f").slice(2), ["1", "1"], "open, and a hand-off pending");
+
+    // Back up; the shopper reloads before the next automatic try. The page resumes by itself.
+    server = await ownServer(port, database, token);
+    await page.reload();
+    const receipt = page.locator(".kefu-receipt");
+    await receipt.waitFor({ timeout: 15_000 });
+    assert.match(await page.locator(".kefu-message--shopper").first().textContent(), /我的快递一直没到/);
+    // Let any timer still running in the old page's place fire: it must not make a second case.
+    await page.waitForTimeout(3_000);
+    const all = await ownCases();
+    assert.equal(all.length, 1, "exactly one case");
+    assert.equal(all[0].case_id, (await receipt.locator(".kefu-case-id").textContent()).trim());
+    const after = await page.evaluate(() => localStorage.getItem("kefu.v1"));
+    assert.equal(after.split("\u001e")[0].split("\u001f")[3], "0", "the outbox is empty");
+
+    // The case and the conversation are still there on the next page.
+    await page.reload();
+    await page.locator(".kefu-receipt").waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test("a queued hand-off is sent by itself when the server comes back, once", async () => {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const port = await freePort();
+  const database = `sqlite://${join(mkdtempSync(join(tmpdir(), "kefu-retry-")), "kefu.db")}`;
+  let server = await ownServer(port, database, "retry-test");
+  const { context, page } = await (async () => {
+    const context = await browser.newContext(DESKTOP);
+    return { context, page: await context.newPage() };
+  })();
+  try {
+    await page.goto(`${server.url}/`);
+    await openWidget(page);
+    await server.stop();
+    await human(page).click();
+    await page.locator("#kefu-form-message").fill("Where is my parcel?");
+    await page.locator(".kefu-form .kefu-primary").click();
+    await page.locator(".kefu-failed").waitFor();
+    server = await ownServer(port, database, "retry-test");
+    await page.locator(".kefu-receipt").waitFor({ timeout: 20_000 });
+    const r = await fetch(`${server.url}/api/v1/agent/cases`, { headers: { Authorization: "Bearer retry-test" } });
+    assert.equal((await r.json()).cases.length, 1);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});

@@ -162,6 +162,7 @@ pub fn end_to_end() -> Result<(), String> {
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env("KEFU_URL", &url)
         .env("KEFU_AGENT_TOKEN", &token)
+        .env("KEFU_SERVER_BIN", root.join("target/debug/kefu-server"))
         .env("CHROMIUM", crate::tools::CHROMIUM)
         .env("SCREENSHOT_DIR", root.join("target/screenshots"))
         .run()?;

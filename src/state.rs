@@ -206,7 +206,11 @@ impl State {
                     ..
                 } => TranscriptLine {
                     from: Speaker::Bot,
-                    text: format!("[FAQ: {question}]{} {answer}", vote_mark(*vote)),
+                    text: format!(
+                        "[FAQ: {question}]{} {}",
+                        vote_mark(*vote),
+                        kefu_faq::answer::plain(answer)
+                    ),
                 },
                 Line::Suggestions(questions) => TranscriptLine {
                     from: Speaker::Bot,

@@ -35,7 +35,14 @@ impl Suggestion {
                 from = start + piece.len();
             }
         }
-        marks.sort_unstable_by_key(|r| (r.start, r.end));
+        // A handful of ranges: an insertion sort keeps the wasm free of a sort routine.
+        for i in 1..marks.len() {
+            let mut j = i;
+            while j > 0 && (marks[j].start, marks[j].end) < (marks[j - 1].start, marks[j - 1].end) {
+                marks.swap(j, j - 1);
+                j -= 1;
+            }
+        }
         let mut merged: Vec<Range<usize>> = Vec::with_capacity(marks.len());
         for r in marks {
             match merged.last_mut() {

@@ -3,6 +3,7 @@
 use crate::i18n::Texts;
 use crate::state::{bot_text, BotLine, Line};
 use kefu_api::EscalationReason;
+use kefu_faq::answer::{nodes, Node};
 use yew::prelude::*;
 
 /// Properties of [`MessageList`].
@@ -57,7 +58,7 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                 Line::Answer { question, answer, vote, .. } => html! {
                     <li class="kefu-message kefu-message--bot kefu-answer">
                         <p class="kefu-answer-question">{ question }</p>
-                        <p class="kefu-answer-text">{ answer }</p>
+                        { answer_html(answer) }
                         { votes(props, i, *vote) }
                     </li>
                 },
@@ -79,6 +80,61 @@ pub fn MessageList(props: &MessageListProps) -> Html {
         </ol>
         </div>
     }
+}
+
+/// An answer's nodes as paragraphs and lists. Every text is a text node and every address was
+/// checked when the FAQ was published (and again by [`nodes`]); links leave with `noopener`.
+fn answer_html(encoded: &str) -> Html {
+    #[derive(Default)]
+    struct Blocks {
+        done: Vec<Html>,
+        items: Vec<Html>,
+        inline: Vec<Html>,
+        in_item: bool,
+    }
+    impl Blocks {
+        fn end_inline(&mut self) {
+            if self.inline.is_empty() {
+                return;
+            }
+            let inline = std::mem::take(&mut self.inline);
+            if self.in_item {
+                self.items.push(html! { <li>{ for inline }</li> });
+            } else {
+                self.end_list();
+                self.done
+                    .push(html! { <p class="kefu-answer-text">{ for inline }</p> });
+            }
+        }
+        fn end_list(&mut self) {
+            if !self.items.is_empty() {
+                let items = std::mem::take(&mut self.items);
+                self.done
+                    .push(html! { <ul class="kefu-answer-list">{ for items }</ul> });
+            }
+        }
+    }
+    let mut b = Blocks::default();
+    for node in nodes(encoded) {
+        match node {
+            Node::Paragraph | Node::Item => {
+                b.end_inline();
+                b.in_item = node == Node::Item;
+            }
+            Node::Text(text) => b.inline.push(html! { { text } }),
+            Node::Bold(text) => b.inline.push(html! { <strong>{ text }</strong> }),
+            Node::Link { text, href } => {
+                let external = !(href.starts_with('/') || href.starts_with('#'));
+                let target = external.then_some("_blank");
+                b.inline.push(html! {
+                    <a href={href.to_owned()} {target} rel="noopener noreferrer">{ text }</a>
+                });
+            }
+        }
+    }
+    b.end_inline();
+    b.end_list();
+    html! { <div class="kefu-answer-body">{ for b.done }</div> }
 }
 
 /// "Did this help?" with a yes and a no button; the chosen one stays pressed.

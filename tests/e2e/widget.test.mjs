@@ -191,6 +191,24 @@ async function askWidget(page, text) {
   await page.locator(".kefu-message--bot").nth(before).waitFor();
 }
 
+test("answers show the FAQ's bold, lists and links, in English too, and nothing else", async () => {
+  const { context, page, errors } = await shopPage(DESKTOP, "?lang=en");
+  await openWithFaq(page);
+  await askWidget(page, "can I return only part of my order, how much do I get back");
+  const card = page.locator(".kefu-answer").last();
+  assert.ok((await card.locator(".kefu-answer-list li").count()) >= 2, "a list");
+  assert.ok((await card.locator("strong").count()) >= 1, "bold");
+  assert.doesNotMatch(await card.textContent(), /\*\*|\]\(/, "no Markdown syntax shows");
+  await askWidget(page, "can I return tea after opening it");
+  const link = page.locator(".kefu-answer").last().locator("a");
+  assert.equal(await link.getAttribute("href"), "#returns");
+  assert.equal(await link.getAttribute("rel"), "noopener noreferrer");
+  assert.equal(await page.locator(".kefu-answer script, .kefu-answer img, .kefu-answer iframe").count(), 0);
+  await page.screenshot({ path: join(SHOTS, "desktop-answer-markdown-en.png") });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("an answer asks 'did this help?' and the vote reaches the server", async () => {
   const { context, page, errors } = await shopPage();
   await openWithFaq(page);

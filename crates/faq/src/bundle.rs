@@ -281,7 +281,7 @@ pub struct ShownEntry {
     pub id: String,
     /// The question an answer card names.
     pub question: String,
-    /// The answer, as plain text.
+    /// The answer as [`answer`](crate::answer) nodes (plain text reads as one text node).
     pub answer: String,
 }
 
@@ -295,18 +295,32 @@ pub struct Bundle {
 }
 
 impl Bundle {
-    /// Indexes `entries` with the shipped configuration.
+    /// Indexes `entries` with the shipped configuration. With the `markdown` feature, answers
+    /// are read as Markdown and shipped as [`answer`](crate::answer) nodes; the matcher reads
+    /// their plain text either way.
     pub fn new(entries: &[crate::Entry]) -> Bundle {
+        let shown: Vec<ShownEntry> = entries
+            .iter()
+            .map(|e| ShownEntry {
+                id: e.id.clone(),
+                question: e.question.clone(),
+                #[cfg(feature = "markdown")]
+                answer: crate::answer::from_markdown(&e.answer),
+                #[cfg(not(feature = "markdown"))]
+                answer: e.answer.clone(),
+            })
+            .collect();
+        let indexed: Vec<crate::Entry> = entries
+            .iter()
+            .zip(&shown)
+            .map(|(e, s)| crate::Entry {
+                answer: crate::answer::plain(&s.answer),
+                ..e.clone()
+            })
+            .collect();
         Bundle {
-            entries: entries
-                .iter()
-                .map(|e| ShownEntry {
-                    id: e.id.clone(),
-                    question: e.question.clone(),
-                    answer: e.answer.clone(),
-                })
-                .collect(),
-            matcher: Matcher::new(entries),
+            matcher: Matcher::new(&indexed),
+            entries: shown,
         }
     }
 

@@ -25,6 +25,7 @@
 //!   never seen count in the query's norm at the highest idf, so they pull every cosine down:
 //!   that is what keeps off-topic questions from being answered.
 
+pub mod answer;
 pub mod bundle;
 pub mod english;
 pub mod index;

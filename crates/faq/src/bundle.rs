@@ -1,11 +1,12 @@
 //! The index as bytes: built at publish time, loaded by the widget without any JSON parsing.
 //!
-//! A [`Bundle`] is what the widget downloads: magic `KFB1`, the entries it shows (id, question,
-//! answer), then the matcher. The matcher's layout (little-endian): magic `KFX1`; the configuration as f32s; entry count and the idf of
-//! unknown tokens; the term dictionary (hashes, idf); per term the offsets of its utterance and
-//! entry postings; the postings as `(u32 id, f32 weight)`; the entry of every utterance; the
-//! vocabulary for typo correction (length-prefixed UTF-8); the Traditional → Simplified pairs
-//! the FAQ uses (`u16 << 16 | u16`).
+//! A [`Bundle`] is what the widget downloads: magic `KFB2`, the entries it shows (id, question,
+//! answer nodes), then the matcher. The matcher's layout: magic `KFX2`; the configuration as
+//! f32s; entry count and the idf of unknown tokens; the term dictionary (u64 hashes, bf16 idf);
+//! per term its utterance and entry postings, each a count then `(id gap, bf16 weight)` pairs;
+//! the entry of every utterance; the vocabulary for typo correction (length-prefixed UTF-8);
+//! the Traditional → Simplified pairs the FAQ uses (`u16 << 16 | u16`). Fixed-width numbers are
+//! little-endian; counts, lengths, ids and id gaps are LEB128 varints.
 
 use crate::index::{Index, Postings};
 use crate::script::Folding;
@@ -13,7 +14,7 @@ use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
 use std::fmt;
 
-const MAGIC: &[u8; 4] = b"KFX1";
+const MAGIC: &[u8; 4] = b"KFX2";
 
 /// Most entries a matcher may hold (far beyond any FAQ).
 const MAX_ENTRIES: u32 = 1 << 20;
@@ -54,8 +55,21 @@ impl Writer {
     fn f32(&mut self, v: f32) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
+    /// A weight already rounded to bfloat16 (see `to_bf16_precision`): its top 16 bits.
+    fn bf16(&mut self, v: f32) {
+        self.0
+            .extend_from_slice(&((v.to_bits() >> 16) as u16).to_le_bytes());
+    }
+    /// LEB128: 7 bits a byte, low first, the top bit set on all but the last.
+    fn varint(&mut self, mut v: u32) {
+        while v >= 0x80 {
+            self.0.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
     fn len(&mut self, n: usize) {
-        self.u32(u32::try_from(n).unwrap_or(u32::MAX));
+        self.varint(u32::try_from(n).unwrap_or(u32::MAX));
     }
     fn string(&mut self, text: &str) {
         self.len(text.len());
@@ -83,6 +97,25 @@ impl Reader<'_> {
     fn f32(&mut self) -> Result<f32, BundleError> {
         self.take().map(f32::from_le_bytes)
     }
+    fn bf16(&mut self) -> Result<f32, BundleError> {
+        self.take()
+            .map(|b| f32::from_bits(u32::from(u16::from_le_bytes(b)) << 16))
+    }
+    fn varint(&mut self) -> Result<u32, BundleError> {
+        let mut v: u32 = 0;
+        for shift in [0, 7, 14, 21, 28] {
+            let [byte] = self.take::<1>()?;
+            // The fifth byte carries the top 4 bits only; more would overflow a u32.
+            if shift == 28 && byte > 0x0F {
+                return Err(BundleError::OutOfRange);
+            }
+            v |= u32::from(byte & 0x7F) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(BundleError::OutOfRange)
+    }
     /// A length-prefixed UTF-8 string.
     fn string(&mut self) -> Result<String, BundleError> {
         let len = self.count(1)?;
@@ -91,9 +124,9 @@ impl Reader<'_> {
         String::from_utf8(head.to_vec()).map_err(|_| BundleError::OutOfRange)
     }
 
-    /// A count of items of `size` bytes each, checked against what is left.
+    /// A count of items of at least `size` bytes each, checked against what is left.
     fn count(&mut self, size: usize) -> Result<usize, BundleError> {
-        let n = self.u32()? as usize;
+        let n = self.varint()? as usize;
         if n.saturating_mul(size) > self.0.len() {
             return Err(BundleError::Truncated);
         }
@@ -137,23 +170,24 @@ impl Matcher {
         w.f32(index.unknown_idf);
         w.len(index.hashes.len());
         index.hashes.iter().for_each(|&h| w.u64(h));
-        index.idf.iter().for_each(|&v| w.f32(v));
+        index.idf.iter().for_each(|&v| w.bf16(v));
         for postings in [
             |p: &Postings| p.utterances.clone(),
             |p: &Postings| p.entries.clone(),
         ] {
-            let lists: Vec<Vec<(u32, f32)>> = index.postings.iter().map(postings).collect();
-            w.len(lists.iter().map(Vec::len).sum());
-            for list in &lists {
+            for list in index.postings.iter().map(postings) {
                 w.len(list.len());
-                for &(id, weight) in list {
-                    w.u32(id);
-                    w.f32(weight);
+                let mut previous = 0;
+                for (id, weight) in list {
+                    // Ids ascend within a list: the gap is small.
+                    w.varint(id - previous);
+                    w.bf16(weight);
+                    previous = id;
                 }
             }
         }
         w.len(index.utterance_entry.len());
-        index.utterance_entry.iter().for_each(|&e| w.u32(e));
+        index.utterance_entry.iter().for_each(|&e| w.varint(e));
         w.len(index.vocabulary.words.len());
         for word in &index.vocabulary.words {
             w.string(word);
@@ -194,7 +228,7 @@ impl Matcher {
                 answer_at: f[12],
                 suggest_at: f[13],
                 suggest_within: f[14],
-                max_suggestions: r.u32()? as usize,
+                max_suggestions: r.varint()? as usize,
             },
         };
         let entry_count = r.u32()?;
@@ -203,19 +237,24 @@ impl Matcher {
             return Err(BundleError::OutOfRange);
         }
         let unknown_idf = r.f32()?;
-        let terms = r.count(12)?;
+        let terms = r.count(10)?;
         let hashes = (0..terms).map(|_| r.u64()).collect::<Result<Vec<_>, _>>()?;
-        let idf = (0..terms).map(|_| r.f32()).collect::<Result<Vec<_>, _>>()?;
+        let idf = (0..terms)
+            .map(|_| r.bf16())
+            .collect::<Result<Vec<_>, _>>()?;
         if hashes.windows(2).any(|w| w[0] >= w[1]) {
             return Err(BundleError::OutOfRange);
         }
         let mut postings = vec![Postings::default(); terms];
         for field in 0..2 {
-            r.count(8)?;
             for p in postings.iter_mut() {
-                let n = r.count(8)?;
+                let n = r.count(3)?;
+                let mut id: u32 = 0;
                 let list = (0..n)
-                    .map(|_| Ok((r.u32()?, r.f32()?)))
+                    .map(|_| {
+                        id = id.checked_add(r.varint()?).ok_or(BundleError::OutOfRange)?;
+                        Ok((id, r.bf16()?))
+                    })
                     .collect::<Result<Vec<_>, BundleError>>()?;
                 if field == 0 {
                     p.utterances = list;
@@ -224,11 +263,11 @@ impl Matcher {
                 }
             }
         }
-        let utterances = r.count(4)?;
+        let utterances = r.count(1)?;
         let utterance_entry = (0..utterances)
-            .map(|_| r.u32())
+            .map(|_| r.varint())
             .collect::<Result<Vec<_>, _>>()?;
-        let word_count = r.count(4)?;
+        let word_count = r.count(1)?;
         let mut words = Vec::with_capacity(word_count);
         for _ in 0..word_count {
             let len = r.count(1)?;
@@ -272,7 +311,7 @@ impl Matcher {
     }
 }
 
-const BUNDLE_MAGIC: &[u8; 4] = b"KFB1";
+const BUNDLE_MAGIC: &[u8; 4] = b"KFB2";
 
 /// What the widget shows for an entry.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -324,7 +363,7 @@ impl Bundle {
         }
     }
 
-    /// The bundle as bytes: magic `KFB1`, the entries as length-prefixed UTF-8, the matcher.
+    /// The bundle as bytes: magic `KFB2`, the entries as length-prefixed UTF-8, the matcher.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer(Vec::new());
         w.0.extend_from_slice(BUNDLE_MAGIC);
@@ -344,7 +383,7 @@ impl Bundle {
         if &r.take::<4>()? != BUNDLE_MAGIC {
             return Err(BundleError::BadMagic);
         }
-        let count = r.count(12)?;
+        let count = r.count(3)?;
         let mut entries = Vec::with_capacity(count);
         for _ in 0..count {
             entries.push(ShownEntry {

@@ -56,6 +56,22 @@ type WeightedTf = Vec<(u64, TokenKind, f32)>;
 /// A sparse vector over token hashes.
 use crate::learn::Vector;
 
+/// Entry-centroid weights smaller than this are dropped: a third fewer entry postings (and
+/// bundle bytes) for a change in ranking within ±0.4 points on every benchmark track.
+const CENTROID_PRUNE_BELOW: f32 = 0.02;
+
+/// `v` rounded (to nearest, ties to even) to bfloat16: 8 bits of mantissa, about 0.4 %. The
+/// bundle stores weights in 2 bytes; ranking cannot tell the difference.
+pub(crate) fn to_bf16_precision(v: f32) -> f32 {
+    let bits = v.to_bits();
+    let rounded = bits.wrapping_add(0x7FFF + ((bits >> 16) & 1)) & 0xFFFF_0000;
+    if v.is_finite() {
+        f32::from_bits(rounded)
+    } else {
+        v
+    }
+}
+
 /// Term frequencies of `tokens`, weighted by kind.
 fn kind_weighted_tf(tokens: &[Token], weights: &RankingWeights) -> WeightedTf {
     let mut tf: HashMap<u64, (TokenKind, f32)> = HashMap::new();
@@ -171,7 +187,10 @@ impl Index {
             },
         );
         for (e, centroid) in centroids.into_iter().enumerate() {
-            for (hash, w) in centroid {
+            let kept = centroid
+                .into_iter()
+                .filter(|(_, w)| w.abs() >= CENTROID_PRUNE_BELOW);
+            for (hash, w) in kept {
                 postings
                     .entry(hash)
                     .or_default()
@@ -185,9 +204,16 @@ impl Index {
         for (_, p) in &mut terms {
             p.utterances.sort_unstable_by_key(|&(u, _)| u);
             p.entries.sort_unstable_by_key(|&(e, _)| e);
+            // Stored at the precision the bundle ships, so the built index is the loaded one.
+            for (_, w) in p.utterances.iter_mut().chain(p.entries.iter_mut()) {
+                *w = to_bf16_precision(*w);
+            }
         }
         Index {
-            idf: terms.iter().map(|(h, _)| idf_of(*h)).collect(),
+            idf: terms
+                .iter()
+                .map(|(h, _)| to_bf16_precision(idf_of(*h)))
+                .collect(),
             hashes: terms.iter().map(|(h, _)| *h).collect(),
             postings: terms.into_iter().map(|(_, p)| p).collect(),
             utterance_entry: utterances.iter().map(|(e, _)| *e).collect(),

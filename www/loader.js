@@ -1,4 +1,4 @@
-/*! Kefu loader: draws the launcher and loads the widget on the shopper's first interaction. */
+/* Kefu loader: draws the launcher and loads the widget on the shopper's first interaction. */
 // Paste on any page:
 //   <script src="https://shop.example/kefu/loader.js" data-api="https://api.shop.example" async></script>
 // Attributes: data-api (API origin; empty = this page's origin), data-locale (auto | zh-CN |
@@ -23,13 +23,26 @@
     ".kefu-launcher:focus-visible{outline:3px solid var(--kefu-focus,#1a5fb4);outline-offset:3px}" +
     ".kefu-launcher[aria-busy=true]{opacity:.7;cursor:progress}" +
     ".kefu-icon{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}" +
-    ".kefu-fallback{position:fixed;right:20px;bottom:88px;max-width:320px;padding:16px;border-radius:12px;" +
-    "background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25)}.kefu-fallback a{color:#1a5fb4}";
+    ".kefu-fallback{position:fixed;right:max(12px,env(safe-area-inset-right));bottom:88px;" +
+    "width:min(340px,calc(100vw - 24px));box-sizing:border-box;padding:16px;border-radius:12px;" +
+    "background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25)}.kefu-fallback a{color:#1a5fb4}" +
+    ".kefu-fallback p{margin:0 0 8px}.kefu-fallback label{display:block;margin:8px 0 4px;font-weight:600}" +
+    ".kefu-fallback textarea,.kefu-fallback input{box-sizing:border-box;width:100%;font:inherit;font-size:16px;" +
+    "padding:8px;border:1px solid #767676;border-radius:8px}" +
+    ".kefu-fallback button{margin-top:12px;min-height:44px;padding:0 20px;border:0;border-radius:22px;font:inherit;" +
+    "font-weight:600;background:var(--kefu-accent,#b4380d);color:var(--kefu-on-accent,#fff)}" +
+    ".kefu-fallback :focus-visible{outline:3px solid var(--kefu-focus,#1a5fb4);outline-offset:2px}";
 
+  // launcher, could not load, hotline, what you need, e-mail or phone (optional), send,
+  // sent (case number follows), not sent
   var LABELS = {
-    "zh-CN": ["联系客服", "客服暂时无法加载，请稍后重试。", "客服热线"],
-    "zh-TW": ["聯絡客服", "客服暫時無法載入，請稍後重試。", "客服專線"],
-    en: ["Chat with support", "Support could not load; please try again later.", "Hotline"]
+    "zh-CN": ["联系客服", "在线客服暂不可用，请拨打热线或留言：", "客服热线", "您需要什么帮助？",
+      "邮箱或手机号（选填）", "发送给人工客服", "已收到，工单号：", "发送失败，请拨打热线。"],
+    "zh-TW": ["聯絡客服", "線上客服暫不可用，請撥打專線或留言：", "客服專線", "您需要什麼協助？",
+      "Email 或手機號碼（選填）", "傳送給真人客服", "已收到，案件編號：", "傳送失敗，請撥打專線。"],
+    en: ["Chat with support", "Chat is unavailable. Call us or leave a message:", "Hotline",
+      "What do you need help with?", "E-mail or phone (optional)", "Send to a person",
+      "Received. Case number: ", "Not sent; please call us."]
   };
   function localeOf(tag) {
     tag = String(tag || "").toLowerCase().replace("_", "-");
@@ -108,31 +121,69 @@
       mounted = true;
       launcher.remove();
       window.dispatchEvent(new CustomEvent("kefu:open"));
-    }).catch(fallback);
+    }).catch(function (error) {
+      // Resuming quietly (nothing was asked for): no fallback sheet the shopper did not open.
+      if (show !== false) return fallback(error);
+      loading = null;
+      launcher.removeAttribute("aria-busy");
+    });
   }
 
-  // The way to a person never depends on wasm: show the hotline and let the shopper retry.
+  function el(tag, props, parent) {
+    var node = document.createElement(tag);
+    for (var k in props) node[k] = props[k];
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  // The way to a person never depends on wasm: the hotline, and a short form that posts the
+  // same escalation the widget sends (one Idempotency-Key, however often it is pressed).
   function fallback(error) {
     if (window.console) console.warn("kefu: the widget could not load", error);
     loading = null;
     launcher.removeAttribute("aria-busy");
     if (shadow.querySelector(".kefu-fallback")) return;
-    var box = document.createElement("div");
-    box.className = "kefu-fallback";
-    box.setAttribute("role", "alert");
-    var text = document.createElement("p");
-    text.textContent = words[1];
-    box.appendChild(text);
+    var box = el("form", { className: "kefu-fallback" }, shadow);
+    box.setAttribute("aria-label", words[0]);
+    el("p", { textContent: words[1] }, box);
     if (config.hotline) {
-      var line = document.createElement("p");
-      var call = document.createElement("a");
-      call.href = "tel:" + config.hotline.replace(/\s/g, "");
-      call.textContent = config.hotline;
-      line.textContent = words[2] + ": ";
-      line.appendChild(call);
-      box.appendChild(line);
+      var line = el("p", { textContent: words[2] + ": " }, box);
+      el("a", { href: "tel:" + config.hotline.replace(/\s/g, ""), textContent: config.hotline }, line);
     }
-    shadow.appendChild(box);
+    el("label", { htmlFor: "kefu-fb-message", textContent: words[3] }, box);
+    var message = el("textarea", { id: "kefu-fb-message", rows: 3, required: true, maxLength: 2000 }, box);
+    el("label", { htmlFor: "kefu-fb-contact", textContent: words[4] }, box);
+    var contact = el("input", { id: "kefu-fb-contact", autocomplete: "email", maxLength: 200 }, box);
+    var send = el("button", { type: "submit", textContent: words[5] }, box);
+    var status = el("p", {}, box);
+    status.setAttribute("role", "status");
+    var key = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
+      return (b + 256).toString(16).slice(1);
+    }).join("");
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var who = contact.value.trim();
+      var body = {
+        session: key, locale: locale, page_url: location.href.slice(0, 500), reason: "button",
+        message: message.value.trim(), summary: "", transcript: []
+      };
+      if (who) body.contact = who.indexOf("@") > 0 ? { email: who } : { phone: who };
+      send.disabled = true;
+      fetch(config.api.replace(/\/$/, "") + "/api/v1/escalations", {
+        method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+        body: JSON.stringify(body)
+      }).then(function (response) {
+        return response.json().then(function (json) {
+          if (!response.ok) throw json;
+          status.textContent = words[6] + json.case_id;
+          window.dispatchEvent(new CustomEvent("kefu:escalated", { detail: { case_id: json.case_id } }));
+        });
+      }).catch(function () {
+        status.textContent = words[7];
+        send.disabled = false;
+      });
+    });
+    message.focus();
   }
 
   // What the widget saved on an earlier page (see src/snapshot.rs): its first record says

@@ -19,6 +19,7 @@ use kefu_api::{limits, Contact, EscalationReason, Locale, NewEscalation};
 use kefu_faq::bundle::Bundle;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 /// Properties of [`App`]: the widget's configuration.
@@ -40,6 +41,10 @@ pub struct AppProps {
     /// gets an honest "not sure" and the human button.
     #[prop_or_default]
     pub faq: AttrValue,
+    /// Keep the conversation, the case and the outbox in `localStorage` across pages (the
+    /// loader's widget does; an embedded test or preview does not).
+    #[prop_or_default]
+    pub remember: bool,
 }
 
 /// Where the FAQ bundle stands.
@@ -178,6 +183,8 @@ struct OutboxSlot {
     pending: Option<Outbox>,
     in_flight: bool,
     attempts: u32,
+    /// Whether the outbox (with the conversation) is kept in `localStorage`.
+    remember: bool,
 }
 
 /// Sends what is in the outbox (if nothing is on its way already). A hand-off the server may
@@ -241,7 +248,11 @@ fn deliver(
 
 /// Writes the conversation, the case and the outbox to `localStorage`.
 fn save(state: &State, session: &str, slot: &RefCell<OutboxSlot>) {
-    let snapshot = Snapshot::of(state, session, slot.borrow().pending.clone());
+    let slot = slot.borrow();
+    if !slot.remember {
+        return;
+    }
+    let snapshot = Snapshot::of(state, session, slot.pending.clone());
     bindings::save(STORAGE_KEY, &snapshot.encode());
 }
 
@@ -280,8 +291,12 @@ fn escalation(state: &State, session: &str, contact: Option<Contact>) -> NewEsca
 #[component]
 pub fn App(props: &AppProps) -> Html {
     // What an earlier page saved: the conversation, the case, the outbox.
-    let saved = use_memo((), |_| {
-        bindings::load(STORAGE_KEY).and_then(|text| Snapshot::decode(&text))
+    let remember = props.remember;
+    let saved = use_memo((), move |_| {
+        remember
+            .then(|| bindings::load(STORAGE_KEY))
+            .flatten()
+            .and_then(|text| Snapshot::decode(&text))
     });
     let state = use_reducer({
         let (locale, open, saved) = (props.locale, props.open, saved.clone());
@@ -301,6 +316,7 @@ pub fn App(props: &AppProps) -> Html {
         let saved = saved.clone();
         move || OutboxSlot {
             pending: saved.as_ref().as_ref().and_then(|s| s.outbox.clone()),
+            remember,
             ..OutboxSlot::default()
         }
     });
@@ -308,6 +324,27 @@ pub fn App(props: &AppProps) -> Html {
     {
         let (session, outbox) = (session.clone(), outbox.clone());
         use_effect_with(state.clone(), move |state| save(state, &session, &outbox));
+    }
+    // The shop's page opens and closes the panel through `window.Kefu`, and hears about it.
+    {
+        let state = state.clone();
+        use_effect_with((), move |()| {
+            bindings::on_command(move |command| match command {
+                "open" => state.dispatch(Action::SetOpen(true)),
+                "close" => state.dispatch(Action::SetOpen(false)),
+                _ => {}
+            })
+        });
+    }
+    {
+        // Not on mounting closed (to send a queued hand-off): nothing opened or closed then.
+        let mounted = use_mut_ref(|| false);
+        use_effect_with(state.open, move |open| {
+            if *open || std::mem::replace(&mut *mounted.borrow_mut(), true) {
+                bindings::emit(if *open { "open" } else { "close" }, &JsValue::NULL);
+            }
+            *mounted.borrow_mut() = true;
+        });
     }
     // A hand-off a previous page could not send goes out now.
     {

@@ -143,3 +143,22 @@ pub fn save(key: &str, value: &str) {
         let _ = storage.set_item(key, value);
     }
 }
+
+/// Calls `f` with every command the loader sends (`Kefu.open()`, `Kefu.close()` after the
+/// widget is mounted): a `kefu:command` event on `window` whose detail is `"open"` or `"close"`.
+/// The listener lives as long as the page.
+pub fn on_command(f: impl Fn(&str) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::CustomEvent)>::new(
+        move |event: web_sys::CustomEvent| {
+            if let Some(command) = event.detail().as_string() {
+                f(&command);
+            }
+        },
+    );
+    let _ =
+        window.add_event_listener_with_callback("kefu:command", listener.as_ref().unchecked_ref());
+    listener.forget();
+}

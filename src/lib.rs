@@ -38,6 +38,7 @@ pub fn start() -> bool {
         hotline: boot.hotline.map(Into::into),
         faq: boot.faq.into(),
         open: boot.open,
+        remember: true,
     };
     yew::Renderer::<App>::with_root_and_props(boot.root, props).render();
     true

@@ -29,6 +29,7 @@ fn open_panel(api: &str, locale: Locale) -> AppProps {
         hotline: Some("400-820-8820".into()),
         open: true,
         faq: "".into(),
+        remember: false,
     }
 }
 
@@ -168,21 +169,21 @@ async fn the_human_button_is_there_in_every_panel_state() {
     assert_human_button(&root, "sending");
 
     wait_for(&root, ".kefu-failed").await;
-    assert_human_button(&root, "offline after a failed hand-off");
+    assert_human_button(&root, "queued after a failed hand-off");
     let failure = find(&root, ".kefu-failed").unwrap().text_content().unwrap();
     assert!(
-        failure.contains("400-820-8820"),
-        "the hotline is offered: {failure}"
+        failure.contains("400-820-8820") && failure.contains("Queued"),
+        "queued, and the hotline is offered: {failure}"
     );
 
+    // The hand-off waits in the outbox: pressing the button again shows it, never a second form.
     click(&root, ".kefu-human").await;
+    assert_eq!(count(&root, ".kefu-form"), 0, "no second hand-off");
     assert_eq!(
-        count(&root, ".kefu-form"),
+        count(&root, ".kefu-status"),
         1,
-        "the form comes back with its content"
+        "the queued hand-off is shown"
     );
-    let message: HtmlTextAreaElement = find(&root, "#kefu-form-message").unwrap().unchecked_into();
-    assert_eq!(message.value(), "where is my parcel");
 
     click(&root, ".kefu-close").await;
     assert_eq!(count(&root, ".kefu-panel"), 0);

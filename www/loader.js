@@ -120,7 +120,6 @@
       if (!module.mount()) throw new Error("kefu: mount failed");
       mounted = true;
       launcher.remove();
-      window.dispatchEvent(new CustomEvent("kefu:open"));
     }).catch(function (error) {
       // Resuming quietly (nothing was asked for): no fallback sheet the shopper did not open.
       if (show !== false) return fallback(error);
@@ -204,7 +203,23 @@
     resume();
   }
 
-  window.Kefu = { open: function () { draw(); open(); } };
+  // The page's handle: Kefu.open(), Kefu.close(); the widget dispatches kefu:open, kefu:close
+  // and kefu:escalated (detail.case_id) on window.
+  function command(name) {
+    window.dispatchEvent(new CustomEvent("kefu:command", { detail: name }));
+  }
+  window.Kefu = {
+    open: function () {
+      draw();
+      if (mounted) command("open");
+      else open();
+    },
+    close: function () {
+      if (mounted) command("close");
+      var box = shadow && shadow.querySelector(".kefu-fallback");
+      if (box) box.remove();
+    }
+  };
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start);
 })();

@@ -293,6 +293,32 @@ test("typing 转人工 hands over at once, without a confirmation loop", async (
   await context.close();
 });
 
+test("the shop's page opens and closes the widget with window.Kefu and hears its events", async () => {
+  const { context, page, errors, requests } = await shopPage();
+  await page.evaluate(() => {
+    window.heard = [];
+    for (const name of ["kefu:open", "kefu:close", "kefu:escalated"]) {
+      window.addEventListener(name, (e) => window.heard.push(e.detail && e.detail.case_id ? `${name} ${e.detail.case_id}` : name));
+    }
+  });
+  assert.deepEqual(requests.filter((u) => WIDGET_FILES.test(u)), [], "nothing loads before the page asks");
+  await page.evaluate(() => window.Kefu.open());
+  await page.locator(".kefu-panel").waitFor();
+  await page.evaluate(() => window.Kefu.close());
+  await page.locator(".kefu-panel").waitFor({ state: "detached" });
+  await page.evaluate(() => window.Kefu.open());
+  await page.locator(".kefu-panel").waitFor();
+  await human(page).click();
+  await page.locator("#kefu-form-message").fill("Kefu API test");
+  await page.locator(".kefu-form .kefu-primary").click();
+  await page.locator(".kefu-receipt").waitFor();
+  const heard = await page.evaluate(() => window.heard);
+  assert.deepEqual(heard.slice(0, 3), ["kefu:open", "kefu:close", "kefu:open"]);
+  assert.match(heard[3], /^kefu:escalated K-\d+$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("one Idempotency-Key makes one case, however often it is sent", async () => {
   const before = (await cases()).length;
   const key = `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`;

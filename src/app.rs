@@ -1,11 +1,10 @@
-//! The widget's root: the launcher and the panel, wired to the state and the server.
+//! The widget's root: the panel, wired to the state and the server (the loader owns the launcher).
 
 use crate::bindings;
 use crate::components::composer::Composer;
 use crate::components::handoff_form::HandoffForm;
 use crate::components::handoff_status::HandoffStatus;
 use crate::components::header::PanelHeader;
-use crate::components::launcher::Launcher;
 use crate::components::message_list::MessageList;
 use crate::i18n::texts;
 use crate::services::api;
@@ -405,10 +404,6 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    let ontoggle = {
-        let state = state.clone();
-        Callback::from(move |()| state.dispatch(Action::SetOpen(!state.open)))
-    };
     let onclose = {
         let state = state.clone();
         Callback::from(move |()| state.dispatch(Action::SetOpen(false)))
@@ -558,12 +553,7 @@ pub fn App(props: &AppProps) -> Html {
                     }
                 </section>
             }
-            <Launcher
-                open={state.open}
-                label_open={t.launcher_open}
-                label_close={t.launcher_close}
-                onclick={ontoggle}
-            />
+
         </div>
     }
 }

@@ -5,10 +5,6 @@ use kefu_api::Locale;
 /// Every sentence the widget shows, in one language.
 #[derive(Debug)]
 pub struct Texts {
-    /// Launcher label while the panel is closed.
-    pub launcher_open: &'static str,
-    /// Launcher label while the panel is open.
-    pub launcher_close: &'static str,
     /// Panel title.
     pub title: &'static str,
     /// The "talk to a human" button.
@@ -103,8 +99,6 @@ impl PartialEq for Texts {
 impl Eq for Texts {}
 
 const ZH_CN: Texts = Texts {
-    launcher_open: "联系客服",
-    launcher_close: "关闭客服窗口",
     title: "在线客服",
     human: "转人工",
     close: "关闭",
@@ -148,8 +142,6 @@ const ZH_CN: Texts = Texts {
 };
 
 const ZH_TW: Texts = Texts {
-    launcher_open: "聯絡客服",
-    launcher_close: "關閉客服視窗",
     title: "線上客服",
     human: "轉人工",
     close: "關閉",
@@ -193,8 +185,6 @@ const ZH_TW: Texts = Texts {
 };
 
 const EN: Texts = Texts {
-    launcher_open: "Chat with support",
-    launcher_close: "Close support chat",
     title: "Support",
     human: "Talk to a human",
     close: "Close",

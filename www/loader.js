@@ -23,26 +23,14 @@
     ".kefu-launcher:focus-visible{outline:3px solid var(--kefu-focus,#1a5fb4);outline-offset:3px}" +
     ".kefu-launcher[aria-busy=true]{opacity:.7;cursor:progress}" +
     ".kefu-icon{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}" +
-    ".kefu-fallback{position:fixed;right:max(12px,env(safe-area-inset-right));bottom:88px;" +
-    "width:min(340px,calc(100vw - 24px));box-sizing:border-box;padding:16px;border-radius:12px;" +
-    "background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25)}.kefu-fallback a{color:#1a5fb4}" +
-    ".kefu-fallback p{margin:0 0 8px}.kefu-fallback label{display:block;margin:8px 0 4px;font-weight:600}" +
-    ".kefu-fallback textarea,.kefu-fallback input{box-sizing:border-box;width:100%;font:inherit;font-size:16px;" +
-    "padding:8px;border:1px solid #767676;border-radius:8px}" +
-    ".kefu-fallback button{margin-top:12px;min-height:44px;padding:0 20px;border:0;border-radius:22px;font:inherit;" +
-    "font-weight:600;background:var(--kefu-accent,#b4380d);color:var(--kefu-on-accent,#fff)}" +
-    ".kefu-fallback :focus-visible{outline:3px solid var(--kefu-focus,#1a5fb4);outline-offset:2px}";
+    ".kefu-fallback{position:fixed;right:20px;bottom:88px;max-width:300px;margin:0;padding:16px;" +
+    "border-radius:12px;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25)}";
 
-  // launcher, could not load, hotline, what you need, e-mail or phone (optional), send,
-  // sent (case number follows), not sent
+  // launcher, could not load (the hotline follows), close the panel
   var LABELS = {
-    "zh-CN": ["联系客服", "在线客服暂不可用，请拨打热线或留言：", "客服热线", "您需要什么帮助？",
-      "邮箱或手机号（选填）", "发送给人工客服", "已收到，工单号：", "发送失败，请拨打热线。"],
-    "zh-TW": ["聯絡客服", "線上客服暫不可用，請撥打專線或留言：", "客服專線", "您需要什麼協助？",
-      "Email 或手機號碼（選填）", "傳送給真人客服", "已收到，案件編號：", "傳送失敗，請撥打專線。"],
-    en: ["Chat with support", "Chat is unavailable. Call us or leave a message:", "Hotline",
-      "What do you need help with?", "E-mail or phone (optional)", "Send to a person",
-      "Received. Case number: ", "Not sent; please call us."]
+    "zh-CN": ["联系客服", "在线客服暂时无法加载，请拨打客服热线：", "关闭客服窗口"],
+    "zh-TW": ["聯絡客服", "線上客服暫時無法載入，請撥打客服專線：", "關閉客服視窗"],
+    en: ["Chat with support", "Chat could not load; please call:", "Close support chat"]
   };
   function localeOf(tag) {
     tag = String(tag || "").toLowerCase().replace("_", "-");
@@ -75,17 +63,32 @@
     launcher = document.createElement("button");
     launcher.type = "button";
     launcher.className = "kefu-launcher";
-    launcher.setAttribute("aria-label", words[0]);
-    launcher.setAttribute("aria-expanded", "false");
-    launcher.title = words[0];
-    launcher.innerHTML =
-      '<svg class="kefu-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 5h16v11H9l-5 4z"/></svg>';
+    showOpen(false);
     launcher.addEventListener("pointerenter", load, { once: true });
     launcher.addEventListener("focus", load, { once: true });
-    launcher.addEventListener("click", open);
+    launcher.addEventListener("click", function () {
+      if (!mounted) open();
+      else command(launcher.getAttribute("aria-expanded") === "true" ? "close" : "open");
+    });
     shadow.appendChild(launcher);
     document.body.appendChild(host);
   }
+
+  // The one launcher, before and after the widget loads: it follows the panel (kefu:open and
+  // kefu:close from the widget) and gives focus back when the panel closes.
+  function showOpen(isOpen) {
+    launcher.setAttribute("aria-expanded", String(isOpen));
+    launcher.setAttribute("aria-label", (launcher.title = words[isOpen ? 2 : 0]));
+    launcher.innerHTML =
+      '<svg class="kefu-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' +
+      (isOpen ? "M6 6l12 12M18 6L6 18" : "M4 5h16v11H9l-5 4z") + '"/></svg>';
+  }
+  window.addEventListener("kefu:open", function () { showOpen(true); });
+  window.addEventListener("kefu:close", function () {
+    showOpen(false);
+    var active = document.activeElement;
+    if (active === document.body || (active === host && !shadow.activeElement)) launcher.focus();
+  });
 
   // Fetches the stylesheet, the JS glue and the wasm, once.
   function load() {
@@ -119,7 +122,7 @@
       };
       if (!module.mount()) throw new Error("kefu: mount failed");
       mounted = true;
-      launcher.remove();
+      launcher.setAttribute("aria-controls", "kefu-panel");
     }).catch(function (error) {
       // Resuming quietly (nothing was asked for): no fallback sheet the shopper did not open.
       if (show !== false) return fallback(error);
@@ -128,61 +131,25 @@
     });
   }
 
-  function el(tag, props, parent) {
-    var node = document.createElement(tag);
-    for (var k in props) node[k] = props[k];
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  // The way to a person never depends on wasm: the hotline, and a short form that posts the
-  // same escalation the widget sends (one Idempotency-Key, however often it is pressed).
+  // The way to a person never depends on wasm: fallback.js (plain JS, fetched only now) shows
+  // the hotline and a short form that posts the same escalation. If even that cannot load,
+  // the hotline is shown from here.
   function fallback(error) {
     if (window.console) console.warn("kefu: the widget could not load", error);
     loading = null;
     launcher.removeAttribute("aria-busy");
     if (shadow.querySelector(".kefu-fallback")) return;
-    var box = el("form", { className: "kefu-fallback" }, shadow);
-    box.setAttribute("aria-label", words[0]);
-    el("p", { textContent: words[1] }, box);
-    if (config.hotline) {
-      var line = el("p", { textContent: words[2] + ": " }, box);
-      el("a", { href: "tel:" + config.hotline.replace(/\s/g, ""), textContent: config.hotline }, line);
-    }
-    el("label", { htmlFor: "kefu-fb-message", textContent: words[3] }, box);
-    var message = el("textarea", { id: "kefu-fb-message", rows: 3, required: true, maxLength: 2000 }, box);
-    el("label", { htmlFor: "kefu-fb-contact", textContent: words[4] }, box);
-    var contact = el("input", { id: "kefu-fb-contact", autocomplete: "email", maxLength: 200 }, box);
-    var send = el("button", { type: "submit", textContent: words[5] }, box);
-    var status = el("p", {}, box);
-    status.setAttribute("role", "status");
-    var key = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
-      return (b + 256).toString(16).slice(1);
-    }).join("");
-    box.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var who = contact.value.trim();
-      var body = {
-        session: key, locale: locale, page_url: location.href.slice(0, 500), reason: "button",
-        message: message.value.trim(), summary: "", transcript: []
-      };
-      if (who) body.contact = who.indexOf("@") > 0 ? { email: who } : { phone: who };
-      send.disabled = true;
-      fetch(config.api.replace(/\/$/, "") + "/api/v1/escalations", {
-        method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": key },
-        body: JSON.stringify(body)
-      }).then(function (response) {
-        return response.json().then(function (json) {
-          if (!response.ok) throw json;
-          status.textContent = words[6] + json.case_id;
-          window.dispatchEvent(new CustomEvent("kefu:escalated", { detail: { case_id: json.case_id } }));
-        });
-      }).catch(function () {
-        status.textContent = words[7];
-        send.disabled = false;
-      });
-    });
-    message.focus();
+    window.__kefuFallback = { root: shadow, api: config.api, hotline: config.hotline, locale: locale };
+    var form = document.createElement("script");
+    form.src = base + "fallback.js";
+    form.onerror = function () {
+      var box = document.createElement("p");
+      box.className = "kefu-fallback";
+      box.setAttribute("role", "alert");
+      box.textContent = words[1] + " " + config.hotline;
+      shadow.appendChild(box);
+    };
+    document.head.appendChild(form);
   }
 
   // What the widget saved on an earlier page (see src/snapshot.rs): its first record says

@@ -4,5 +4,4 @@ pub mod composer;
 pub mod handoff_form;
 pub mod handoff_status;
 pub mod header;
-pub mod launcher;
 pub mod message_list;

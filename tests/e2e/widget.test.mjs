@@ -304,17 +304,27 @@ test("the shop's page opens and closes the widget with window.Kefu and hears its
   assert.deepEqual(requests.filter((u) => WIDGET_FILES.test(u)), [], "nothing loads before the page asks");
   await page.evaluate(() => window.Kefu.open());
   await page.locator(".kefu-panel").waitFor();
+  const launcher = page.locator(".kefu-launcher");
+  assert.equal(await launcher.getAttribute("aria-expanded"), "true");
   await page.evaluate(() => window.Kefu.close());
   await page.locator(".kefu-panel").waitFor({ state: "detached" });
+  assert.equal(await launcher.getAttribute("aria-expanded"), "false");
   await page.evaluate(() => window.Kefu.open());
   await page.locator(".kefu-panel").waitFor();
+  // Closing from the panel gives focus back to the launcher; the keyboard reopens it.
+  await page.locator(".kefu-close").click();
+  await page.locator(".kefu-panel").waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.getElementById("kefu-host").shadowRoot.activeElement?.className), "kefu-launcher");
+  await page.keyboard.press("Enter");
+  await page.locator(".kefu-panel").waitFor();
+  assert.equal(await launcher.getAttribute("aria-controls"), "kefu-panel");
   await human(page).click();
   await page.locator("#kefu-form-message").fill("Kefu API test");
   await page.locator(".kefu-form .kefu-primary").click();
   await page.locator(".kefu-receipt").waitFor();
   const heard = await page.evaluate(() => window.heard);
-  assert.deepEqual(heard.slice(0, 3), ["kefu:open", "kefu:close", "kefu:open"]);
-  assert.match(heard[3], /^kefu:escalated K-\d+$/);
+  assert.deepEqual(heard.slice(0, 5), ["kefu:open", "kefu:close", "kefu:open", "kefu:close", "kefu:open"]);
+  assert.match(heard[5], /^kefu:escalated K-\d+$/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -427,6 +437,15 @@ test("when the wasm cannot load, a plain form still reaches a person and makes o
   const made = (await cases()).filter((c) => c.escalation.message === marker);
   assert.equal(made.length, 1, "one case with the message");
   await context.close();
+
+  // Even with the fallback form blocked too, the launcher still gives the hotline.
+  const bare = await browser.newContext(DESKTOP);
+  const blocked = await bare.newPage();
+  await blocked.route(/\.wasm$|fallback\.js$/, (route) => route.abort("blockedbyclient"));
+  await blocked.goto(`${BASE}/`);
+  await blocked.locator(".kefu-launcher").click();
+  await blocked.getByRole("alert").filter({ hasText: "400-820-8820" }).waitFor();
+  await bare.close();
 });
 
 // A server of the test's own, on a fixed port and database, that the test can stop and restart.

@@ -70,9 +70,10 @@ fn build_widget() -> Result<(), String> {
     eval::publish_faqs(&root.join("www/demo/faq"), &root.join("dist/faq"))
 }
 
-/// Minifies the loader, the wasm-bindgen glue and the stylesheet in place with esbuild.
+/// Minifies the loader, the fallback form, the wasm-bindgen glue and the stylesheet in place
+/// with esbuild.
 fn minify(dist: &std::path::Path) -> Result<(), String> {
-    for file in ["loader.js", "kefu-widget.js", "kefu.css"] {
+    for file in ["loader.js", "fallback.js", "kefu-widget.js", "kefu.css"] {
         let path = dist.join(file);
         let out = dist.join(format!("{file}.min"));
         Step::new(&format!("widget: minify {file}"))

@@ -3,6 +3,7 @@
 
 mod eval;
 mod run;
+mod shrink;
 mod sizes;
 mod tools;
 
@@ -66,25 +67,9 @@ fn build_widget() -> Result<(), String> {
         )
         .env("CARGO_TARGET_DIR", root.join("target/widget"))
         .run()?;
-    minify(&root.join("dist"))?;
+    shrink::minify_wasm_names(&root.join("dist"))?;
+    shrink::minify(&root.join("dist"))?;
     eval::publish_faqs(&root.join("www/demo/faq"), &root.join("dist/faq"))
-}
-
-/// Minifies the loader, the fallback form, the wasm-bindgen glue and the stylesheet in place
-/// with esbuild.
-fn minify(dist: &std::path::Path) -> Result<(), String> {
-    for file in ["loader.js", "fallback.js", "kefu-widget.js", "kefu.css"] {
-        let path = dist.join(file);
-        let out = dist.join(format!("{file}.min"));
-        Step::new(&format!("widget: minify {file}"))
-            .program("esbuild")
-            .arg(&path)
-            .args(["--minify", "--log-level=warning", "--legal-comments=inline"])
-            .arg(format!("--outfile={}", out.display()))
-            .run()?;
-        std::fs::rename(&out, &path).map_err(|e| format!("replacing {}: {e}", path.display()))?;
-    }
-    Ok(())
 }
 
 /// Builds the matcher for the browser as the widget ships it and runs the benchmark page.

@@ -1,0 +1,141 @@
+//! After Trunk: shorter wasm import/export names (the JS glue patched to match) and minified JS
+//! and CSS. Part of `cargo xtask build`.
+
+use crate::run::Step;
+use std::path::Path;
+
+/// wasm-bindgen names every import `./kefu-widget_bg.js` `__wbg_<name>_<hash>`: 150 of them
+/// cost about 3 KB gzip. wasm-opt renames imports, exports and the module to one or two
+/// letters and prints the mapping; the glue is patched to the new names.
+pub fn minify_wasm_names(dist: &Path) -> Result<(), String> {
+    let wasm = dist.join("kefu-widget_bg.wasm");
+    let glue = dist.join("kefu-widget.js");
+    let mapping = Step::new("widget: wasm-opt --minify-imports-and-exports-and-modules")
+        .program("wasm-opt")
+        // The features rustc's wasm32 target uses by default; `--all-features` would let
+        // wasm-opt write compact imports, which browsers do not read yet.
+        .args([
+            "--enable-bulk-memory",
+            "--enable-mutable-globals",
+            "--enable-multivalue",
+            "--enable-nontrapping-float-to-int",
+            "--enable-reference-types",
+            "--enable-sign-ext",
+            "--minify-imports-and-exports-and-modules",
+            "-o",
+        ])
+        .args([&wasm, &wasm])
+        .output()
+        .ok_or("wasm-opt could not minify the wasm's import and export names")?;
+    let mapping: Mapping = serde_json::from_str(&mapping)
+        .map_err(|e| format!("reading wasm-opt's name mapping: {e}"))?;
+    let js = std::fs::read_to_string(&glue).map_err(|e| format!("reading {glue:?}: {e}"))?;
+    let js = patch_glue(&js, &mapping)?;
+    std::fs::write(&glue, js).map_err(|e| format!("writing {glue:?}: {e}"))
+}
+
+/// What wasm-opt prints: `[module, old, new]` per import, `[old, new]` per export.
+#[derive(serde::Deserialize)]
+struct Mapping {
+    imports: Vec<(String, String, String)>,
+    exports: Vec<(String, String)>,
+}
+
+/// The module every import now comes from (wasm-opt names the first module `a`).
+const MINIFIED_MODULE: &str = "a";
+
+fn patch_glue(js: &str, mapping: &Mapping) -> Result<String, String> {
+    let mut js = js.to_owned();
+    let mut modules: Vec<&str> = mapping.imports.iter().map(|(m, _, _)| m.as_str()).collect();
+    modules.dedup();
+    let [module] = modules[..] else {
+        return Err(format!(
+            "expected imports from one module, found {modules:?}"
+        ));
+    };
+    let quoted = format!("\"{module}\"");
+    if js.matches(&quoted).count() != 1 {
+        return Err(format!("the glue should name {quoted} once"));
+    }
+    js = js.replace(&quoted, &format!("\"{MINIFIED_MODULE}\""));
+    for (_, old, new) in &mapping.imports {
+        js = replace_word(&js, old, new);
+    }
+    for (old, new) in &mapping.exports {
+        js = replace_word(&js, &format!("wasm.{old}"), &format!("wasm.{new}"));
+    }
+    Ok(js)
+}
+
+/// `text` with every `old` that is a whole identifier (no identifier character on either
+/// side) replaced by `new`.
+fn replace_word(text: &str, old: &str, new: &str) -> String {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(old) {
+        let before = rest[..at].chars().last().or_else(|| out.chars().last());
+        let after = rest[at + old.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if before.is_some_and(is_ident) || after.is_some_and(is_ident) {
+            out.push_str(old);
+        } else {
+            out.push_str(new);
+        }
+        rest = &rest[at + old.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Minifies the loader, the fallback form, the wasm-bindgen glue and the stylesheet in place
+/// with esbuild.
+pub fn minify(dist: &Path) -> Result<(), String> {
+    for file in ["loader.js", "fallback.js", "kefu-widget.js", "kefu.css"] {
+        let path = dist.join(file);
+        let out = dist.join(format!("{file}.min"));
+        Step::new(&format!("widget: minify {file}"))
+            .program("esbuild")
+            .arg(&path)
+            .args(["--minify", "--log-level=warning", "--legal-comments=inline"])
+            .arg(format!("--outfile={}", out.display()))
+            .run()?;
+        std::fs::rename(&out, &path).map_err(|e| format!("replacing {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_whole_names_are_replaced() {
+        assert_eq!(
+            replace_word(
+                "a.mount(); wasm.mount(); wasm.mount_x; xwasm.mount",
+                "wasm.mount",
+                "wasm.b"
+            ),
+            "a.mount(); wasm.b(); wasm.mount_x; xwasm.mount"
+        );
+        assert_eq!(
+            replace_word("{__wbg_f_1:1,__wbg_f_12:2}", "__wbg_f_1", "c"),
+            "{c:1,__wbg_f_12:2}"
+        );
+    }
+
+    #[test]
+    fn the_glue_gets_the_new_module_import_and_export_names() {
+        let mapping = Mapping {
+            imports: vec![("./k_bg.js".into(), "__wbg_x_1".into(), "b".into())],
+            exports: vec![("mount".into(), "c".into())],
+        };
+        let js = r#"const i = {__wbg_x_1: f}; return {"./k_bg.js": i}; wasm.mount();"#;
+        assert_eq!(
+            patch_glue(js, &mapping).unwrap(),
+            r#"const i = {b: f}; return {"a": i}; wasm.c();"#
+        );
+        assert!(patch_glue("no module here", &mapping).is_err());
+    }
+}

@@ -10,6 +10,7 @@
 //!   (`serde-wasm-bindgen` turns `None` into `undefined`, which `JSON.stringify` drops).
 //! - No IO and no dependencies beyond `serde`: the crate compiles into the wasm widget.
 
+pub mod events;
 pub mod mask;
 pub mod signals;
 

@@ -1,6 +1,6 @@
 //! One error type for every route: client errors say what was wrong, internal errors are logged.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -93,6 +93,16 @@ impl From<JsonRejection> for AppError {
     }
 }
 
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::client(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            rejection.body_text(),
+        )
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, body) = match self {
@@ -135,3 +145,8 @@ impl<T: serde::Serialize> IntoResponse for AppJson<T> {
         Json(self.0).into_response()
     }
 }
+
+/// `Query` whose rejections become [`AppError`]s with JSON bodies (400 `invalid_query`).
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct AppQuery<T>(pub T);

@@ -5,7 +5,8 @@ use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use clap::Parser;
 use http_body_util::BodyExt;
-use kefu_api::{ApiError, CaseList, CaseView, EscalationReceipt};
+use kefu_api::events::{CaseEvent, CaseEventKind, CaseEvents};
+use kefu_api::{ApiError, CaseList, CaseStatus, CaseView, EscalationReceipt};
 use kefu_server::{app, config::Config, AppState};
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -104,6 +105,40 @@ impl TestServer {
             .body(Body::from(body.to_string()))
             .unwrap();
         self.send(request).await
+    }
+
+    async fn post_json_as(&self, uri: &str, token: Option<&str>, body: Value) -> Reply {
+        let mut request = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    /// An agent's reply to case `case_id` (a case number such as `K-1`).
+    async fn agent_reply(&self, case_id: &str, text: &str) -> Reply {
+        self.post_json_as(
+            &format!("/api/v1/agent/cases/{case_id}/replies"),
+            Some(AGENT),
+            json!({ "text": text }),
+        )
+        .await
+    }
+
+    /// The shopper's read of their case's events after `after`, which must succeed.
+    async fn events(&self, receipt: &EscalationReceipt, after: Option<u64>) -> CaseEvents {
+        let query = after.map(|n| format!("?after={n}")).unwrap_or_default();
+        let url = format!("/api/v1/escalations/{}/events{query}", receipt.case_id);
+        let reply = self.get(&url, Some(&receipt.access_token)).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        reply.json()
+    }
+
+    async fn new_case(&self, key: &str) -> EscalationReceipt {
+        let reply = self.escalate(Some(key), escalation("hi")).await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+        reply.json()
     }
 
     async fn open_cases(&self) -> CaseList {
@@ -540,4 +575,223 @@ async fn card_numbers_never_reach_the_database() {
     // A retry of the same request is still the same case.
     let again = s.escalate(Some("key-cards-01"), body.to_string()).await;
     assert_eq!(again.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn agent_replies_reach_the_shoppers_events_in_order() {
+    let s = server().await;
+    let receipt = s.new_case("key-events-01").await;
+    let other = s.new_case("key-events-02").await;
+
+    let empty = s.events(&receipt, None).await;
+    assert_eq!(empty.events, vec![]);
+    assert_eq!(empty.status, CaseStatus::Open);
+
+    let mut sent = Vec::new();
+    for text in ["您好，已为您查询", "包裹明天到", "还有别的问题吗？"] {
+        let reply = s.agent_reply(&receipt.case_id, text).await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+        let event: CaseEvent = reply.json();
+        assert_eq!(
+            (event.kind, event.text.as_str()),
+            (CaseEventKind::AgentReply, text)
+        );
+        assert!(event.at_ms > 0);
+        sent.push(event);
+    }
+    // Another case's conversation stays out of this one.
+    let elsewhere = s.agent_reply(&other.case_id, "not for you").await;
+    assert_eq!(elsewhere.status, StatusCode::CREATED);
+
+    let all = s.events(&receipt, None).await;
+    assert_eq!(all.events, sent);
+    assert_eq!(all.status, CaseStatus::Open);
+    assert!(all.events.windows(2).all(|w| w[0].id < w[1].id));
+    assert_eq!(s.events(&receipt, Some(0)).await.events, sent);
+    assert_eq!(s.events(&receipt, Some(sent[0].id)).await.events, sent[1..]);
+    assert_eq!(s.events(&receipt, Some(sent[2].id)).await.events, vec![]);
+    assert_eq!(s.events(&receipt, Some(u64::MAX)).await.events, vec![]);
+
+    let theirs = s.events(&other, None).await.events;
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].text, "not for you");
+
+    // The wire shape the widget reads.
+    let raw: Value = s
+        .get(
+            &format!(
+                "/api/v1/escalations/{}/events?after={}",
+                receipt.case_id, sent[1].id
+            ),
+            Some(&receipt.access_token),
+        )
+        .await
+        .json();
+    assert_eq!(
+        raw,
+        json!({"events": [{"id": sent[2].id, "kind": "agent_reply", "text": "还有别的问题吗？",
+                           "at_ms": sent[2].at_ms}], "status": "open"})
+    );
+}
+
+#[tokio::test]
+async fn replies_need_the_agents_token() {
+    let s = server().await;
+    let receipt = s.new_case("key-reply-auth").await;
+    let url = format!("/api/v1/agent/cases/{}/replies", receipt.case_id);
+    for token in [None, Some("wrong"), Some(receipt.access_token.as_str())] {
+        let reply = s.post_json_as(&url, token, json!({"text": "hi"})).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{token:?}");
+        assert_eq!(reply.error(), "unauthorized");
+        // Even a broken body is refused for the token first.
+        let broken = s.post_json_as(&url, token, json!({"nope": 1})).await;
+        assert_eq!(broken.status, StatusCode::UNAUTHORIZED, "{token:?}");
+    }
+    assert_eq!(s.events(&receipt, None).await.events, vec![]);
+}
+
+#[tokio::test]
+async fn events_need_the_cases_access_token() {
+    let s = server().await;
+    let receipt = s.new_case("key-events-auth1").await;
+    let other = s.new_case("key-events-auth2").await;
+    assert_eq!(
+        s.agent_reply(&receipt.case_id, "secret").await.status,
+        StatusCode::CREATED
+    );
+    let url = format!("/api/v1/escalations/{}/events", receipt.case_id);
+
+    let none = s.get(&url, None).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(none.error(), "unauthorized");
+    let wrong = s.get(&url, Some(&other.access_token)).await;
+    let unknown = s
+        .get(
+            "/api/v1/escalations/K-999/events",
+            Some(&other.access_token),
+        )
+        .await;
+    let not_a_number = s
+        .get("/api/v1/escalations/K-x/events", Some(&other.access_token))
+        .await;
+    let garbage = s.get(&url, Some("zz-not-hex")).await;
+    let agents = s.get(&url, Some(AGENT)).await;
+    for reply in [&wrong, &unknown, &not_a_number, &garbage, &agents] {
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        assert_eq!(reply.body, wrong.body);
+    }
+    assert_eq!(wrong.error(), "not_found");
+}
+
+#[tokio::test]
+async fn blank_or_too_long_replies_are_refused_and_store_nothing() {
+    let s = server().await;
+    let receipt = s.new_case("key-reply-bad").await;
+    for text in ["", "  \n\t", &"长".repeat(2_001)] {
+        let reply = s.agent_reply(&receipt.case_id, text).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let err: ApiError = reply.json();
+        assert_eq!(
+            (err.error.as_str(), err.field.as_deref()),
+            ("invalid_field", Some("text"))
+        );
+    }
+    let url = format!("/api/v1/agent/cases/{}/replies", receipt.case_id);
+    let wrong_type = s.post_json_as(&url, Some(AGENT), json!({"text": 5})).await;
+    assert_eq!(
+        (wrong_type.status, wrong_type.error().as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+    );
+    let no_json = s
+        .send(
+            Request::post(&url)
+                .header(header::AUTHORIZATION, format!("Bearer {AGENT}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{not json"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        (no_json.status, no_json.error().as_str()),
+        (StatusCode::BAD_REQUEST, "malformed_json")
+    );
+    assert_eq!(s.events(&receipt, None).await.events, vec![]);
+    // The longest allowed reply is fine.
+    let longest = s.agent_reply(&receipt.case_id, &"长".repeat(2_000)).await;
+    assert_eq!(longest.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn card_numbers_in_replies_are_masked_before_storing() {
+    let s = server().await;
+    let receipt = s.new_case("key-reply-card").await;
+    let reply = s
+        .agent_reply(
+            &receipt.case_id,
+            "您的卡 4111 1111 1111 1111 已退款，订单 12345",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let masked = "您的卡 **** **** **** 1111 已退款，订单 12345";
+    assert_eq!(reply.json::<CaseEvent>().text, masked);
+    assert_eq!(s.events(&receipt, None).await.events[0].text, masked);
+}
+
+#[tokio::test]
+async fn replies_to_unknown_cases_are_not_found() {
+    let s = server().await;
+    let receipt = s.new_case("key-reply-404").await;
+    for case_id in ["K-999", "999", "K-x", "K--1"] {
+        let reply = s.agent_reply(case_id, "hello?").await;
+        assert_eq!(
+            (reply.status, reply.error().as_str()),
+            (StatusCode::NOT_FOUND, "not_found"),
+            "{case_id}"
+        );
+    }
+    assert_eq!(s.events(&receipt, None).await.events, vec![]);
+    // The number alone names the same case as `K-…`.
+    let bare = receipt.case_id.trim_start_matches("K-");
+    assert_eq!(s.agent_reply(bare, "hi").await.status, StatusCode::CREATED);
+    assert_eq!(s.events(&receipt, None).await.events.len(), 1);
+}
+
+#[tokio::test]
+async fn events_after_must_be_a_number() {
+    let s = server().await;
+    let receipt = s.new_case("key-events-query").await;
+    for query in ["after=abc", "after=-1", "after=", "after=1.5"] {
+        let url = format!("/api/v1/escalations/{}/events?{query}", receipt.case_id);
+        let reply = s.get(&url, Some(&receipt.access_token)).await;
+        assert_eq!(
+            (reply.status, reply.error().as_str()),
+            (StatusCode::BAD_REQUEST, "invalid_query"),
+            "{query}"
+        );
+    }
+    // Other parameters are ignored.
+    let url = format!("/api/v1/escalations/{}/events?x=1", receipt.case_id);
+    let reply = s.get(&url, Some(&receipt.access_token)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn events_are_read_a_page_at_a_time() {
+    let s = server().await;
+    let receipt = s.new_case("key-events-page").await;
+    let total = kefu_api::events::MAX_EVENTS_PER_READ as usize + 5;
+    for i in 0..total {
+        let reply = s.agent_reply(&receipt.case_id, &format!("reply {i}")).await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+    }
+    let first = s.events(&receipt, None).await.events;
+    assert_eq!(first.len(), total - 5);
+    assert_eq!(first[0].text, "reply 0");
+    let rest = s
+        .events(&receipt, Some(first.last().unwrap().id))
+        .await
+        .events;
+    let texts: Vec<String> = rest.into_iter().map(|e| e.text).collect();
+    let want: Vec<String> = (total - 5..total).map(|i| format!("reply {i}")).collect();
+    assert_eq!(texts, want);
 }

@@ -1,13 +1,16 @@
-//! `/agent/…`: the agents' API, behind a bearer token (the console grows here).
+//! `/agent/…`: the agents' API, behind a bearer token (the console grows here): open cases,
+//! replies to a case's shopper, unanswered questions and votes.
 
-use super::bearer_token;
-use super::escalations::case_number;
+use super::escalations::{case_number, parse_case_number};
+use super::{bearer_token, now_ms};
 use crate::error::{AppError, AppJson};
 use crate::AppState;
-use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::routing::get;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
 use axum::Router;
+use kefu_api::events::{AgentReply, CaseEvent, CaseEventKind};
+use kefu_api::mask::mask_cards;
 use kefu_api::signals::{EntryVotes, UnansweredQuestion};
 use kefu_api::{CaseList, CaseSummary};
 use subtle::ConstantTimeEq;
@@ -21,6 +24,7 @@ const MAX_LISTED_QUESTIONS: u32 = 200;
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/agent/cases", get(open_cases))
+        .route("/agent/cases/{case_id}/replies", post(reply))
         .route("/agent/unanswered", get(unanswered))
         .route("/agent/feedback", get(entry_votes))
 }
@@ -56,6 +60,33 @@ async fn open_cases(
         })
         .collect();
     Ok(AppJson(CaseList { cases }))
+}
+
+/// An agent writes to the case's shopper; card numbers are masked before storing.
+///
+/// The body is read only after the token is checked, so an unauthorised caller always gets 401.
+async fn reply(
+    State(state): State<AppState>,
+    Path(case_id): Path<String>,
+    headers: HeaderMap,
+    body: Result<AppJson<AgentReply>, AppError>,
+) -> Result<(StatusCode, AppJson<CaseEvent>), AppError> {
+    require_agent(&state, &headers)?;
+    let AppJson(reply) = body?;
+    reply.validate()?;
+    let id = parse_case_number(&case_id).ok_or_else(AppError::not_found)?;
+    let event = state
+        .store
+        .add_case_event(
+            id,
+            CaseEventKind::AgentReply,
+            &mask_cards(&reply.text),
+            now_ms(),
+        )
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    tracing::info!(case = id, event = event.id, "agent replied");
+    Ok((StatusCode::CREATED, AppJson(event)))
 }
 
 /// The latest questions the widget could not answer, newest first (already masked).

@@ -1,24 +1,28 @@
-//! `POST /escalations` (idempotent hand-off) and `GET /escalations/{id}` (the shopper's view).
+//! `POST /escalations` (idempotent hand-off), `GET /escalations/{id}` (the shopper's view) and
+//! `GET /escalations/{id}/events?after=N` (what agents wrote since event `N`).
 
 use super::{bearer_token, now_ms};
-use crate::error::{AppError, AppJson};
-use crate::store::Created;
+use crate::error::{AppError, AppJson, AppQuery};
+use crate::store::{Created, StoredCase};
 use crate::AppState;
 use anyhow::Context;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
+use kefu_api::events::{CaseEvents, MAX_EVENTS_PER_READ};
 use kefu_api::{
     is_valid_idempotency_key, CaseStatus, CaseView, EscalationReceipt, NewEscalation,
     IDEMPOTENCY_HEADER,
 };
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/escalations", post(create))
         .route("/escalations/{case_id}", get(view))
+        .route("/escalations/{case_id}/events", get(events))
 }
 
 /// The case number shoppers and agents see for case `id`.
@@ -27,7 +31,7 @@ pub(crate) fn case_number(id: i64) -> String {
 }
 
 /// The case id in a case number, if it is one.
-fn parse_case_number(text: &str) -> Option<i64> {
+pub(crate) fn parse_case_number(text: &str) -> Option<i64> {
     let digits = text.strip_prefix("K-").unwrap_or(text);
     digits
         .bytes()
@@ -98,30 +102,65 @@ fn idempotency_key(headers: &HeaderMap) -> Result<&str, AppError> {
         })
 }
 
-/// Unknown case and wrong token look the same, so case numbers cannot be probed.
+/// The case the shopper's bearer token opens: no token is 401; an unknown case and a wrong
+/// token are the same 404, so case numbers cannot be probed.
+async fn shoppers_case(
+    state: &AppState,
+    case_id: &str,
+    headers: &HeaderMap,
+) -> Result<StoredCase, AppError> {
+    let token = bearer_token(headers).ok_or_else(AppError::unauthorized)?;
+    let id = parse_case_number(case_id).ok_or_else(AppError::not_found)?;
+    if !state.is_access_token(id, token) {
+        return Err(AppError::not_found());
+    }
+    state
+        .store
+        .case_by_id(id)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
 async fn view(
     State(state): State<AppState>,
     Path(case_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<AppJson<CaseView>, AppError> {
-    let token = bearer_token(&headers).ok_or_else(AppError::unauthorized)?;
-    let id = parse_case_number(&case_id).ok_or_else(AppError::not_found)?;
-    if !state.is_access_token(id, token) {
-        return Err(AppError::not_found());
-    }
-    let case = state
-        .store
-        .case_by_id(id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let case = shoppers_case(&state, &case_id, &headers).await?;
     let position = match case.status {
-        CaseStatus::Open => state.store.open_cases_before(id).await?,
+        CaseStatus::Open => state.store.open_cases_before(case.id).await?,
         CaseStatus::Resolved => 0,
     };
     Ok(AppJson(CaseView {
-        case_id: case_number(id),
+        case_id: case_number(case.id),
         status: case.status,
         position,
+    }))
+}
+
+/// `?after=N`: the last event id the widget already has (0, or absent, for all).
+#[derive(Deserialize)]
+struct EventsQuery {
+    #[serde(default)]
+    after: u64,
+}
+
+/// Events after `after`, oldest first, at most [`MAX_EVENTS_PER_READ`]; the widget asks
+/// again from the last id it got.
+async fn events(
+    State(state): State<AppState>,
+    Path(case_id): Path<String>,
+    AppQuery(query): AppQuery<EventsQuery>,
+    headers: HeaderMap,
+) -> Result<AppJson<CaseEvents>, AppError> {
+    let case = shoppers_case(&state, &case_id, &headers).await?;
+    let events = state
+        .store
+        .case_events_after(case.id, query.after, MAX_EVENTS_PER_READ)
+        .await?;
+    Ok(AppJson(CaseEvents {
+        events,
+        status: case.status,
     }))
 }
 

@@ -5,6 +5,7 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
+use kefu_api::events::{CaseEvent, CaseEventKind};
 use kefu_api::signals::{EntryVotes, Feedback, UnansweredQuestion};
 use kefu_api::{CaseStatus, Locale, NewEscalation};
 
@@ -68,6 +69,23 @@ pub trait CaseStore: Send + Sync {
 
     /// How many open cases are older than case `id`.
     async fn open_cases_before(&self, id: i64) -> Result<u32, StoreError>;
+
+    /// Adds an event to case `case_id`; `None` when there is no such case.
+    async fn add_case_event(
+        &self,
+        case_id: i64,
+        kind: CaseEventKind,
+        text: &str,
+        now_ms: i64,
+    ) -> Result<Option<CaseEvent>, StoreError>;
+
+    /// Events of case `case_id` with ids above `after`, oldest first, at most `limit`.
+    async fn case_events_after(
+        &self,
+        case_id: i64,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<CaseEvent>, StoreError>;
 
     /// Records a vote; a session's later vote on the same entry replaces its earlier one.
     async fn record_feedback(&self, vote: &Feedback, now_ms: i64) -> Result<(), StoreError>;

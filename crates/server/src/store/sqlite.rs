@@ -2,6 +2,7 @@
 
 use super::{CaseStore, Created, StoreError, StoredCase};
 use async_trait::async_trait;
+use kefu_api::events::{CaseEvent, CaseEventKind};
 use kefu_api::signals::{EntryVotes, Feedback, UnansweredQuestion};
 use kefu_api::{CaseStatus, Locale, NewEscalation};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -47,6 +48,30 @@ fn status_from(text: &str) -> Result<CaseStatus, StoreError> {
         "resolved" => Ok(CaseStatus::Resolved),
         other => Err(StoreError::Corrupt(format!("unknown status {other:?}"))),
     }
+}
+
+/// The database value of an event kind.
+fn kind_as_str(kind: CaseEventKind) -> &'static str {
+    match kind {
+        CaseEventKind::AgentReply => "agent_reply",
+    }
+}
+
+fn kind_from(text: &str) -> Result<CaseEventKind, StoreError> {
+    match text {
+        "agent_reply" => Ok(CaseEventKind::AgentReply),
+        other => Err(StoreError::Corrupt(format!("unknown event kind {other:?}"))),
+    }
+}
+
+fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CaseEvent, StoreError> {
+    let id: i64 = row.try_get("id")?;
+    Ok(CaseEvent {
+        id: u64::try_from(id).map_err(|_| StoreError::Corrupt(format!("event id {id}")))?,
+        kind: kind_from(row.try_get("kind")?)?,
+        text: row.try_get("text")?,
+        at_ms: row.try_get("created_at_ms")?,
+    })
 }
 
 fn case_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCase, StoreError> {
@@ -134,6 +159,50 @@ impl CaseStore for SqliteStore {
                 .fetch_one(&self.pool)
                 .await?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    async fn add_case_event(
+        &self,
+        case_id: i64,
+        kind: CaseEventKind,
+        text: &str,
+        now_ms: i64,
+    ) -> Result<Option<CaseEvent>, StoreError> {
+        // One statement: the event is added only if the case exists, with no check-then-insert.
+        sqlx::query(
+            "INSERT INTO case_events (case_id, kind, text, created_at_ms)
+             SELECT id, ?, ?, ? FROM cases WHERE id = ?
+             RETURNING id, kind, text, created_at_ms",
+        )
+        .bind(kind_as_str(kind))
+        .bind(text)
+        .bind(now_ms)
+        .bind(case_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(event_from_row)
+        .transpose()
+    }
+
+    async fn case_events_after(
+        &self,
+        case_id: i64,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<CaseEvent>, StoreError> {
+        sqlx::query(
+            "SELECT id, kind, text, created_at_ms FROM case_events
+             WHERE case_id = ? AND id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(case_id)
+        .bind(i64::try_from(after).unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(event_from_row)
+        .collect()
     }
 
     async fn record_feedback(&self, vote: &Feedback, now_ms: i64) -> Result<(), StoreError> {

@@ -245,6 +245,39 @@ fn deliver(
     });
 }
 
+/// How often a case's replies are read while it is open, and after a failed read.
+const REPLIES_EVERY_MS: i32 = 5_000;
+const REPLIES_AFTER_FAILURE_MS: i32 = 30_000;
+
+/// Reads the agents' replies to `receipt`'s case after event `after`, again and again, until
+/// `alive` turns false (the case changed or the widget went away).
+fn poll_replies(
+    alive: Rc<std::cell::Cell<bool>>,
+    receipt: Rc<kefu_api::EscalationReceipt>,
+    state: UseReducerHandle<State>,
+    api_base: AttrValue,
+    after: u64,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if !alive.get() {
+            return;
+        }
+        let (after, next_ms) = match api::case_replies(&api_base, &receipt, after).await {
+            Ok(replies) => {
+                let newest = replies.iter().map(|(id, _)| *id).max().unwrap_or(after);
+                if !replies.is_empty() && alive.get() {
+                    state.dispatch(Action::AgentReplies(replies));
+                }
+                (newest.max(after), REPLIES_EVERY_MS)
+            }
+            Err(_) => (after, REPLIES_AFTER_FAILURE_MS),
+        };
+        bindings::after(next_ms, move || {
+            poll_replies(alive, receipt, state, api_base, after)
+        });
+    });
+}
+
 /// Writes the conversation, the case and the outbox to `localStorage`.
 fn save(state: &State, session: &str, slot: &RefCell<OutboxSlot>) {
     let slot = slot.borrow();
@@ -324,28 +357,8 @@ pub fn App(props: &AppProps) -> Html {
         let (session, outbox) = (session.clone(), outbox.clone());
         use_effect_with(state.clone(), move |state| save(state, &session, &outbox));
     }
-    // The shop's page opens and closes the panel through `window.Kefu`, and hears about it.
-    {
-        let state = state.clone();
-        use_effect_with((), move |()| {
-            bindings::on_command(move |command| match command {
-                "open" => state.dispatch(Action::SetOpen(true)),
-                "close" => state.dispatch(Action::SetOpen(false)),
-                _ => {}
-            })
-        });
-    }
-    {
-        // Not on mounting closed (to send a queued hand-off): nothing opened or closed then.
-        let mounted = use_mut_ref(|| false);
-        use_effect_with(state.open, move |open| {
-            if *open || std::mem::replace(&mut *mounted.borrow_mut(), true) {
-                bindings::emit(if *open { "open" } else { "close" }, &JsValue::NULL);
-            }
-            *mounted.borrow_mut() = true;
-        });
-    }
-    // A hand-off a previous page could not send goes out now.
+    // Once mounted: the shop's page opens and closes the panel through `window.Kefu`, and a
+    // hand-off a previous page could not send goes out now.
     {
         let (outbox, state, api_base, session) = (
             outbox.clone(),
@@ -353,8 +366,35 @@ pub fn App(props: &AppProps) -> Html {
             props.api.clone(),
             session.clone(),
         );
-        use_effect_with((), move |()| deliver(outbox, state, api_base, session));
+        use_effect_with((), move |()| {
+            let handle = state.clone();
+            bindings::on_command(move |command| match command {
+                "open" => handle.dispatch(Action::SetOpen(true)),
+                "close" => handle.dispatch(Action::SetOpen(false)),
+                _ => {}
+            });
+            deliver(outbox, state, api_base, session);
+        });
     }
+    // Once a person has the case, their replies join the conversation.
+    {
+        let case = match &state.sheet {
+            Sheet::Sent(receipt) => Some(Rc::new(receipt.clone())),
+            _ => None,
+        };
+        let (handle, api_base, after) = (state.clone(), props.api.clone(), state.last_event);
+        use_effect_with(case, move |case| {
+            let alive = Rc::new(std::cell::Cell::new(true));
+            if let Some(receipt) = case.clone() {
+                poll_replies(alive.clone(), receipt, handle, api_base, after);
+            }
+            move || alive.set(false)
+        });
+    }
+    // The launcher (the loader's) shows how many replies wait unread.
+    use_effect_with(state.unread, |unread| {
+        bindings::emit("unread", &JsValue::from(*unread))
+    });
     let faq = use_state(|| FaqState::Idle);
     // Questions sent while the FAQ is still loading, answered as soon as it is there.
     let waiting = use_mut_ref(Vec::<String>::new);
@@ -377,10 +417,17 @@ pub fn App(props: &AppProps) -> Html {
         }
     };
 
-    // The FAQ is fetched when the panel first opens, never before the shopper interacts.
+    // Opening and closing are told to the page (`kefu:open`, `kefu:close`; not mounting closed
+    // to send a queued hand-off), and the FAQ is fetched when the panel first opens, never
+    // before the shopper interacts.
     {
         let (faq, base, locale) = (faq.clone(), props.faq.clone(), state.locale);
+        let mounted = use_mut_ref(|| false);
         use_effect_with(state.open, move |open| {
+            if *open || std::mem::replace(&mut *mounted.borrow_mut(), true) {
+                bindings::emit(if *open { "open" } else { "close" }, &JsValue::NULL);
+            }
+            *mounted.borrow_mut() = true;
             if *open && *faq == FaqState::Idle && !base.is_empty() {
                 faq.set(FaqState::Loading);
                 wasm_bindgen_futures::spawn_local(async move {

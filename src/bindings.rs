@@ -118,6 +118,12 @@ pub fn object(entries: &[(&str, &str)]) -> JsValue {
 
 /// Runs `f` once after `ms` milliseconds (nothing happens if there is no window).
 pub fn after(ms: i32, f: impl FnOnce() + 'static) {
+    after_boxed(ms, Box::new(f));
+}
+
+/// One non-generic body for every timer: each closure type would otherwise get its own copy
+/// of the JS closure glue in the wasm.
+fn after_boxed(ms: i32, f: Box<dyn FnOnce()>) {
     let Some(window) = web_sys::window() else {
         return;
     };

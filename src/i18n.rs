@@ -55,6 +55,8 @@ pub struct Texts {
     pub failed_queued: &'static str,
     /// Title of the sheet while a hand-off waits in the outbox.
     pub queued_title: &'static str,
+    /// Names the shop's person above their replies.
+    pub agent_name: &'static str,
     /// Failure: something unexpected.
     pub failed_unexpected: &'static str,
     /// Failure: retry button.
@@ -124,6 +126,7 @@ const ZH_CN: Texts = Texts {
     failed_title: "暂时无法提交",
     failed_queued: "暂时连不上客服系统。您的请求已保存在本机，恢复连接后会自动发送，只会提交一次，无需重复操作。",
     queued_title: "已排队，稍后自动发送",
+    agent_name: "人工客服",
     failed_unexpected: "出了点问题，您的内容没有丢失，请稍后重试。",
     retry: "重试",
     hotline: "客服热线",
@@ -167,6 +170,7 @@ const ZH_TW: Texts = Texts {
     failed_title: "暫時無法送出",
     failed_queued: "暫時連不上客服系統。您的請求已保存在本機，恢復連線後會自動送出，只會送出一次，無需重複操作。",
     queued_title: "已排隊，稍後自動送出",
+    agent_name: "真人客服",
     failed_unexpected: "發生問題，您的內容沒有遺失，請稍後重試。",
     retry: "重試",
     hotline: "客服專線",
@@ -210,6 +214,7 @@ const EN: Texts = Texts {
     failed_title: "Could not send yet",
     failed_queued: "We cannot reach our support system right now. Your request is saved on this device and will be sent by itself, once, as soon as the connection is back.",
     queued_title: "Queued: it will be sent automatically",
+    agent_name: "Support team",
     failed_unexpected: "Something went wrong. Nothing you wrote is lost; please try again.",
     retry: "Try again",
     hotline: "Hotline",

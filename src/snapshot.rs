@@ -3,7 +3,7 @@
 //!
 //! A small text format rather than JSON: records split by U+001E, fields by U+001F (control
 //! characters removed from what the shopper typed), so the wasm needs no JSON parser. The first
-//! record is read by the loader too: `kefu1 · session · open · pending`.
+//! record is read by the loader too: `kefu1 · session · open · pending · case`.
 
 use crate::state::{BotLine, Line, Sheet, State};
 use kefu_api::{EscalationReason, EscalationReceipt};
@@ -39,6 +39,8 @@ pub struct Snapshot {
     pub case: Option<EscalationReceipt>,
     /// The hand-off waiting to be sent, if any.
     pub outbox: Option<Outbox>,
+    /// The newest case event shown.
+    pub last_event: u64,
 }
 
 impl Snapshot {
@@ -54,6 +56,7 @@ impl Snapshot {
                 _ => None,
             },
             outbox,
+            last_event: state.last_event,
         }
     }
 
@@ -68,6 +71,7 @@ impl Snapshot {
                 &self.session,
                 flag(self.open),
                 flag(self.outbox.is_some()),
+                flag(self.case.is_some()),
             ],
         );
         for line in &self.lines {
@@ -88,13 +92,20 @@ impl Snapshot {
                     fields.extend(questions.iter().map(String::as_str));
                     record(&mut out, &fields);
                 }
+                Line::Agent(text) => record(&mut out, &["g", text]),
             }
         }
         if let Some(case) = &self.case {
-            let position = case.position.to_string();
+            let (position, last_event) = (case.position.to_string(), self.last_event.to_string());
             record(
                 &mut out,
-                &["c", &case.case_id, &case.access_token, &position],
+                &[
+                    "c",
+                    &case.case_id,
+                    &case.access_token,
+                    &position,
+                    &last_event,
+                ],
             );
         }
         if let Some(outbox) = &self.outbox {
@@ -110,7 +121,7 @@ impl Snapshot {
             .split(RECORD)
             .map(|r| r.split(FIELD).collect::<Vec<_>>());
         let head = records.next()?;
-        let [TAG, session, open, _pending] = head[..] else {
+        let [TAG, session, open, _pending, _case] = head[..] else {
             return None;
         };
         let mut snapshot = Snapshot {
@@ -119,6 +130,7 @@ impl Snapshot {
             lines: Vec::new(),
             case: None,
             outbox: None,
+            last_event: 0,
         };
         for fields in records {
             match fields[..] {
@@ -137,12 +149,14 @@ impl Snapshot {
                 ["q", ref questions @ ..] => snapshot.lines.push(Line::Suggestions(
                     questions.iter().map(|q| (*q).to_owned()).collect(),
                 )),
-                ["c", case_id, access_token, position] => {
+                ["g", text] => snapshot.lines.push(Line::Agent(text.to_owned())),
+                ["c", case_id, access_token, position, last_event] => {
                     snapshot.case = Some(EscalationReceipt {
                         case_id: case_id.to_owned(),
                         access_token: access_token.to_owned(),
                         position: position.parse().unwrap_or(0),
-                    })
+                    });
+                    snapshot.last_event = last_event.parse().unwrap_or(0);
                 }
                 ["x", key, body] => {
                     snapshot.outbox = Some(Outbox {
@@ -224,6 +238,7 @@ mod tests {
                 Line::Bot(BotLine::OfferHuman(EscalationReason::LowConfidence)),
                 Line::Suggestions(vec!["a".into(), "b".into()]),
                 Line::Shopper(String::new()),
+                Line::Agent("您好，已为您补发".into()),
             ],
             case: Some(EscalationReceipt {
                 case_id: "K-1042".into(),
@@ -234,6 +249,7 @@ mod tests {
                 key: "k".repeat(32),
                 body: r#"{"message":"a\nb"}"#.into(),
             }),
+            last_event: 7,
         }
     }
 
@@ -251,7 +267,7 @@ mod tests {
     fn the_loader_reads_the_pending_flag_from_the_first_record() {
         let text = sample().encode();
         let head: Vec<&str> = text.split(RECORD).next().unwrap().split(FIELD).collect();
-        assert_eq!(head, ["kefu1", "s1", "1", "1"]);
+        assert_eq!(head, ["kefu1", "s1", "1", "1", "1"]);
     }
 
     #[test]
@@ -259,13 +275,14 @@ mod tests {
         for bad in [
             "",
             "hello",
-            "kefu2\u{1f}s\u{1f}1\u{1f}0",
-            "kefu1\u{1f}\u{1f}1\u{1f}0",
+            "kefu2\u{1f}s\u{1f}1\u{1f}0\u{1f}0",
+            "kefu1\u{1f}\u{1f}1\u{1f}0\u{1f}0",
+            "kefu1\u{1f}s\u{1f}1\u{1f}0",
         ] {
             assert_eq!(Snapshot::decode(bad), None, "{bad:?}");
         }
         let text =
-            "kefu1\u{1f}s\u{1f}0\u{1f}0\u{1e}z\u{1f}future\u{1e}s\u{1f}hi\u{1e}b\u{1f}offer:nope";
+            "kefu1\u{1f}s\u{1f}0\u{1f}0\u{1f}0\u{1e}z\u{1f}future\u{1e}s\u{1f}hi\u{1e}b\u{1f}offer:nope";
         let read = Snapshot::decode(text).unwrap();
         assert_eq!(read.lines, vec![Line::Shopper("hi".into())]);
         assert!(!read.open);

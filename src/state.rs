@@ -39,6 +39,8 @@ pub enum Line {
     },
     /// "Not sure" with the closest FAQ questions to pick from.
     Suggestions(Vec<String>),
+    /// What a person from the shop wrote, after the hand-off.
+    Agent(String),
 }
 
 /// What the matcher made of a question, ready for the conversation.
@@ -153,6 +155,10 @@ pub struct State {
     pub handoff: Handoff,
     /// Questions in a row the FAQ was not sure about.
     pub unsure_in_a_row: u8,
+    /// The id of the newest case event shown (agents' replies are read after it).
+    pub last_event: u64,
+    /// Agents' replies that arrived while the panel was closed.
+    pub unread: u32,
 }
 
 impl State {
@@ -165,6 +171,8 @@ impl State {
             sheet: Sheet::None,
             handoff: Handoff::default(),
             unsure_in_a_row: 0,
+            last_event: 0,
+            unread: 0,
         }
     }
 
@@ -175,6 +183,7 @@ impl State {
         if !saved.lines.is_empty() {
             state.lines = saved.lines.clone();
         }
+        state.last_event = saved.last_event;
         if let Some(case) = &saved.case {
             state.sheet = Sheet::Sent(case.clone());
         } else if let Some(outbox) = &saved.outbox {
@@ -215,6 +224,10 @@ impl State {
                 Line::Suggestions(questions) => TranscriptLine {
                     from: Speaker::Bot,
                     text: format!("{} [{}]", t.not_sure, questions.join(" | ")),
+                },
+                Line::Agent(text) => TranscriptLine {
+                    from: Speaker::Agent,
+                    text: text.clone(),
                 },
             })
             .collect()
@@ -346,6 +359,8 @@ pub enum Action {
     Sent(EscalationReceipt),
     /// Sending failed.
     Failed(FailureKind),
+    /// Agents replied: the events after `last_event`, oldest first, as `(id, text)`.
+    AgentReplies(Vec<(u64, String)>),
 }
 
 impl Reducible for State {
@@ -354,7 +369,27 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::SetOpen(open) => next.open = open,
+            Action::SetOpen(open) => {
+                next.open = open;
+                if open {
+                    next.unread = 0;
+                }
+            }
+            Action::AgentReplies(replies) => {
+                // Events already shown (a repeated or overlapping read) are skipped.
+                for (id, text) in replies {
+                    if id > next.last_event {
+                        next.last_event = id;
+                        next.lines.push(Line::Agent(text));
+                        if !next.open {
+                            next.unread = next.unread.saturating_add(1);
+                        }
+                    }
+                }
+                if next.last_event == self.last_event {
+                    return self;
+                }
+            }
             Action::Ask {
                 text,
                 reply,
@@ -731,6 +766,39 @@ mod tests {
     }
 
     #[test]
+    fn agents_replies_join_the_conversation_once_and_count_as_unread_while_closed() {
+        let mut s = reduce(State::new(Locale::ZhCn, false), vec![]);
+        s = reduce(
+            s,
+            vec![Action::AgentReplies(vec![
+                (3, "您好".into()),
+                (4, "已补发".into()),
+            ])],
+        );
+        assert_eq!(s.unread, 2);
+        assert_eq!(s.last_event, 4);
+        s = reduce(
+            s,
+            vec![
+                Action::AgentReplies(vec![(4, "已补发".into())]),
+                Action::SetOpen(true),
+                Action::AgentReplies(vec![(5, "还有问题吗".into())]),
+            ],
+        );
+        let agent: Vec<&Line> = s
+            .lines
+            .iter()
+            .filter(|l| matches!(l, Line::Agent(_)))
+            .collect();
+        assert_eq!(agent.len(), 3, "a repeated event is shown once");
+        assert_eq!(
+            s.unread, 0,
+            "opening reads them; replies to an open panel are not unread"
+        );
+        assert_eq!(s.transcript().last().unwrap().from, Speaker::Agent);
+    }
+
+    #[test]
     fn a_restored_outbox_is_queued_with_its_key_and_a_restored_case_is_shown() {
         use crate::snapshot::{Outbox, Snapshot};
         let mut saved = Snapshot {
@@ -742,6 +810,7 @@ mod tests {
                 key: "k1".into(),
                 body: "{}".into(),
             }),
+            last_event: 0,
         };
         let s = State::restore(Locale::En, true, &saved);
         assert_eq!(s.lines, saved.lines);

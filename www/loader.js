@@ -22,15 +22,17 @@
     "background:var(--kefu-accent,#b4380d);color:var(--kefu-on-accent,#fff);box-shadow:0 4px 16px rgba(0,0,0,.25)}" +
     ".kefu-launcher:focus-visible{outline:3px solid var(--kefu-focus,#1a5fb4);outline-offset:3px}" +
     ".kefu-launcher[aria-busy=true]{opacity:.7;cursor:progress}" +
+    ".kefu-badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 4px;box-sizing:border-box;" +
+    "border-radius:11px;background:#1a5fb4;color:#fff;font:700 12px/22px system-ui,sans-serif}" +
     ".kefu-icon{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}" +
     ".kefu-fallback{position:fixed;right:20px;bottom:88px;max-width:300px;margin:0;padding:16px;" +
     "border-radius:12px;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.25)}";
 
-  // launcher, could not load (the hotline follows), close the panel
+  // launcher, could not load (the hotline follows), close the panel, unread replies
   var LABELS = {
-    "zh-CN": ["联系客服", "在线客服暂时无法加载，请拨打客服热线：", "关闭客服窗口"],
-    "zh-TW": ["聯絡客服", "線上客服暫時無法載入，請撥打客服專線：", "關閉客服視窗"],
-    en: ["Chat with support", "Chat could not load; please call:", "Close support chat"]
+    "zh-CN": ["联系客服", "在线客服暂时无法加载，请拨打客服热线：", "关闭客服窗口", "条新回复"],
+    "zh-TW": ["聯絡客服", "線上客服暫時無法載入，請撥打客服專線：", "關閉客服視窗", "則新回覆"],
+    en: ["Chat with support", "Chat could not load; please call:", "Close support chat", "new replies"]
   };
   function localeOf(tag) {
     tag = String(tag || "").toLowerCase().replace("_", "-");
@@ -76,13 +78,21 @@
 
   // The one launcher, before and after the widget loads: it follows the panel (kefu:open and
   // kefu:close from the widget) and gives focus back when the panel closes.
+  // The launcher also counts agents' replies that arrived while the panel was closed.
+  var unread = 0;
   function showOpen(isOpen) {
+    var label = words[isOpen ? 2 : 0] + (unread ? " (" + unread + " " + words[3] + ")" : "");
     launcher.setAttribute("aria-expanded", String(isOpen));
-    launcher.setAttribute("aria-label", (launcher.title = words[isOpen ? 2 : 0]));
+    launcher.setAttribute("aria-label", (launcher.title = label));
     launcher.innerHTML =
       '<svg class="kefu-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' +
-      (isOpen ? "M6 6l12 12M18 6L6 18" : "M4 5h16v11H9l-5 4z") + '"/></svg>';
+      (isOpen ? "M6 6l12 12M18 6L6 18" : "M4 5h16v11H9l-5 4z") + '"/></svg>' +
+      (unread ? '<span class="kefu-badge" aria-hidden="true">' + Math.min(unread, 99) + "</span>" : "");
   }
+  window.addEventListener("kefu:unread", function (event) {
+    unread = +event.detail || 0;
+    showOpen(launcher.getAttribute("aria-expanded") === "true");
+  });
   window.addEventListener("kefu:open", function () { showOpen(true); });
   window.addEventListener("kefu:close", function () {
     showOpen(false);
@@ -122,6 +132,7 @@
       };
       if (!module.mount()) throw new Error("kefu: mount failed");
       mounted = true;
+      launcher.removeAttribute("aria-busy");
       launcher.setAttribute("aria-controls", "kefu-panel");
     }).catch(function (error) {
       // Resuming quietly (nothing was asked for): no fallback sheet the shopper did not open.
@@ -153,8 +164,9 @@
   }
 
   // What the widget saved on an earlier page (see src/snapshot.rs): its first record says
-  // whether the panel was open and whether a hand-off still waits to be sent. Only this
-  // page's storage is read, and only the widget writes it, after the shopper used it.
+  // whether the panel was open, whether a hand-off still waits to be sent, and whether a case
+  // is open (its replies are read). Only this page's storage is read, and only the widget
+  // writes it, after the shopper used it.
   function resume() {
     var head;
     try {
@@ -162,7 +174,7 @@
     } catch (e) {
       return;
     }
-    if (head[0] === "kefu1" && (head[2] === "1" || head[3] === "1")) open(head[2] === "1");
+    if (head[0] === "kefu1" && head.slice(2, 5).indexOf("1") >= 0) open(head[2] === "1");
   }
 
   function start() {

@@ -40,6 +40,12 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                 Line::Shopper(text) => html! {
                     <li class="kefu-message kefu-message--shopper">{ text }</li>
                 },
+                Line::Agent(text) => html! {
+                    <li class="kefu-message kefu-message--bot kefu-message--agent">
+                        <p class="kefu-agent-name">{ props.texts.agent_name }</p>
+                        <p>{ text }</p>
+                    </li>
+                },
                 Line::Bot(BotLine::OfferHuman(reason)) => {
                     let onclick = {
                         let (onhuman, reason) = (props.onhuman.clone(), *reason);

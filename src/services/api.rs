@@ -7,24 +7,40 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
-/// `POST`s `body` (JSON) to `path` under the API, optionally idempotent on `key`, and returns
-/// the JSON answer of a 2xx response.
-async fn post(
+/// How a request authenticates or deduplicates itself.
+enum Credential<'a> {
+    None,
+    /// `Idempotency-Key: <key>`.
+    Idempotent(&'a str),
+    /// `Authorization: Bearer <token>`.
+    Bearer(&'a str),
+}
+
+/// `POST`s `body` (JSON) to `path` under the API, or `GET`s it without a body, and returns the
+/// JSON answer of a 2xx response.
+async fn call(
     api_base: &str,
     path: &str,
-    key: Option<&str>,
-    body: String,
+    credential: Credential<'_>,
+    body: Option<String>,
 ) -> Result<JsValue, WidgetError> {
     let url = format!("{}{API_PREFIX}{path}", api_base.trim_end_matches('/'));
     let headers = Headers::new().map_err(|_| WidgetError::Offline)?;
-    headers
-        .set("Content-Type", "application/json")
-        .and_then(|_| key.map_or(Ok(()), |key| headers.set(IDEMPOTENCY_HEADER, key)))
-        .map_err(|_| WidgetError::Decode("bad header".into()))?;
+    match credential {
+        Credential::None => Ok(()),
+        Credential::Idempotent(key) => headers.set(IDEMPOTENCY_HEADER, key),
+        Credential::Bearer(token) => headers.set("Authorization", &format!("Bearer {token}")),
+    }
+    .map_err(|_| WidgetError::Decode("bad header".into()))?;
     let init = RequestInit::new();
-    init.set_method("POST");
+    if let Some(body) = body {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(|_| WidgetError::Decode("bad header".into()))?;
+        init.set_method("POST");
+        init.set_body(&JsValue::from_str(&body));
+    }
     init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&body));
     let window = web_sys::window().ok_or(WidgetError::Offline)?;
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
@@ -52,7 +68,13 @@ pub async fn post_escalation(
     key: &str,
     body: String,
 ) -> Result<EscalationReceipt, WidgetError> {
-    let json = post(api_base, "/escalations", Some(key), body).await?;
+    let json = call(
+        api_base,
+        "/escalations",
+        Credential::Idempotent(key),
+        Some(body),
+    )
+    .await?;
     // Read by hand rather than with serde: serde's deserialiser error messages cost ~10 KB of wasm.
     let receipt = (|| {
         Some(EscalationReceipt {
@@ -66,16 +88,54 @@ pub async fn post_escalation(
 
 /// `POST /api/v1/feedback`: one "did this help?" vote.
 pub async fn post_feedback(api_base: &str, vote: &Feedback) -> Result<(), WidgetError> {
-    post(api_base, "/feedback", None, vote.to_json())
-        .await
-        .map(drop)
+    call(
+        api_base,
+        "/feedback",
+        Credential::None,
+        Some(vote.to_json()),
+    )
+    .await
+    .map(drop)
 }
 
 /// `POST /api/v1/unanswered`: questions the FAQ could not answer, already masked.
 pub async fn post_unanswered(api_base: &str, batch: &UnansweredBatch) -> Result<(), WidgetError> {
-    post(api_base, "/unanswered", None, batch.to_json())
-        .await
-        .map(drop)
+    call(
+        api_base,
+        "/unanswered",
+        Credential::None,
+        Some(batch.to_json()),
+    )
+    .await
+    .map(drop)
+}
+
+/// `GET /api/v1/escalations/{case}/events?after=N` with the case's access token: the agents'
+/// replies after event `after` as `(id, text)`, oldest first.
+pub async fn case_replies(
+    api_base: &str,
+    receipt: &EscalationReceipt,
+    after: u64,
+) -> Result<Vec<(u64, String)>, WidgetError> {
+    let path = format!("/escalations/{}/events?after={after}", receipt.case_id);
+    let json = call(
+        api_base,
+        &path,
+        Credential::Bearer(&receipt.access_token),
+        None,
+    )
+    .await?;
+    let events: js_sys::Array = field(&json, "events")
+        .dyn_into()
+        .map_err(|_| WidgetError::Decode("not a list of case events".into()))?;
+    Ok(events
+        .iter()
+        .filter(|event| string_field(event, "kind").as_deref() == Some("agent_reply"))
+        .filter_map(|event| {
+            let id = field(&event, "id").as_f64()?;
+            Some((id as u64, string_field(&event, "text")?))
+        })
+        .collect())
 }
 
 fn field(object: &JsValue, name: &str) -> JsValue {

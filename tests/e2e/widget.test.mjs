@@ -229,7 +229,9 @@ test("an answer asks 'did this help?' and the vote reaches the server", async ()
 test("unsure twice: a person is offered, and the questions reach the FAQ authors masked", async () => {
   const { context, page, errors } = await shopPage();
   await openWithFaq(page);
-  const stamp = Date.now();
+  // Nine digits: personal enough to be masked in the unanswered log, too short for a card
+  // number (13 or more digits could pass the Luhn check and be masked in the case too).
+  const stamp = Date.now() % 1_000_000_000;
   await askWidget(page, `你们老板叫什么名字 ${stamp}`);
   assert.equal(await page.locator(".kefu-offer").count(), 0, "one unsure reply is not enough");
   const batch = page.waitForResponse((r) => r.url().endsWith("/api/v1/unanswered"));
@@ -306,6 +308,7 @@ test("the shop's page opens and closes the widget with window.Kefu and hears its
   await page.locator(".kefu-panel").waitFor();
   const launcher = page.locator(".kefu-launcher");
   assert.equal(await launcher.getAttribute("aria-expanded"), "true");
+  assert.equal(await launcher.getAttribute("aria-busy"), null, "no longer loading");
   await page.evaluate(() => window.Kefu.close());
   await page.locator(".kefu-panel").waitFor({ state: "detached" });
   assert.equal(await launcher.getAttribute("aria-expanded"), "false");
@@ -325,6 +328,42 @@ test("the shop's page opens and closes the widget with window.Kefu and hears its
   const heard = await page.evaluate(() => window.heard);
   assert.deepEqual(heard.slice(0, 5), ["kefu:open", "kefu:close", "kefu:open", "kefu:close", "kefu:open"]);
   assert.match(heard[5], /^kefu:escalated K-\d+$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("an agent's reply reaches the shopper: a badge on the closed launcher, then in the conversation, kept across pages", async () => {
+  const { context, page, errors } = await shopPage(PHONE);
+  await openWidget(page, { tap: true });
+  await askWidget(page, "我要转人工");
+  await page.locator("#kefu-form-message").fill("礼盒破损了，想换一个");
+  await page.locator(".kefu-form .kefu-primary").tap();
+  const caseId = (await page.locator(".kefu-receipt .kefu-case-id").textContent()).trim();
+  await page.locator(".kefu-close").tap();
+  const launcher = page.locator(".kefu-launcher");
+
+  const reply = await fetch(`${BASE}/api/v1/agent/cases/${caseId}/replies`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${AGENT}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ text: "您好，我是小林。已为您安排换货，新礼盒明天发出。" }),
+  });
+  assert.equal(reply.status, 201);
+  await launcher.locator(".kefu-badge").filter({ hasText: "1" }).waitFor({ timeout: 15_000 });
+  assert.match(await launcher.getAttribute("aria-label"), /1 条新回复/);
+  await page.screenshot({ path: join(SHOTS, "phone-unread-badge.png") });
+
+  await launcher.tap();
+  const agentLine = page.locator(".kefu-message--agent");
+  await agentLine.waitFor();
+  assert.match(await agentLine.textContent(), /人工客服.*已为您安排换货/);
+  assert.equal(await launcher.locator(".kefu-badge").count(), 0, "opening reads the reply");
+  await page.screenshot({ path: join(SHOTS, "phone-agent-reply.png") });
+
+  // On the next page the conversation, the case and the reply are there once.
+  await page.reload();
+  await page.locator(".kefu-message--agent").first().waitFor();
+  await page.waitForTimeout(6_000);
+  assert.equal(await page.locator(".kefu-message--agent").count(), 1);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -464,7 +503,13 @@ async function ownServer(port, database, token) {
   child.stdout.resume();
   return {
     url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve) => { child.removeAllListeners("exit"); child.once("exit", resolve); child.kill("SIGTERM"); }),
+    // Stopping a server that already stopped resolves at once (a failed test must not hang).
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.removeAllListeners("exit");
+      child.once("exit", resolve);
+      child.kill("SIGTERM");
+    }),
   };
 }
 
@@ -512,7 +557,7 @@ test("a hand-off sent while the server is down is queued, kept across a reload, 
     assert.equal(await human(page).count(), 1, "the human button stays while queued");
     await page.screenshot({ path: join(SHOTS, "phone-queued.png") });
     const saved = await page.evaluate(() => localStorage.getItem("kefu.v1"));
-    assert.deepEqual(saved.split("\u001e")[0].split("\u001f").slice(2), ["1", "1"], "open, and a hand-off pending");
+    assert.deepEqual(saved.split("\u001e")[0].split("\u001f").slice(2), ["1", "1", "0"], "open, a hand-off pending, no case yet");
 
     // Back up; the shopper reloads before the next automatic try. The page resumes by itself.
     server = await ownServer(port, database, token);

@@ -159,7 +159,12 @@ pub fn end_to_end() -> Result<(), String> {
     println!("server for end-to-end tests: {url}");
     Step::new("end-to-end tests (Playwright, headless Chromium, real server)")
         .program("node")
-        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .args([
+            "--test",
+            "--test-concurrency=1",
+            "--test-timeout=120000",
+            "tests/e2e/",
+        ])
         .env("KEFU_URL", &url)
         .env("KEFU_AGENT_TOKEN", &token)
         .env("KEFU_SERVER_BIN", root.join("target/debug/kefu-server"))

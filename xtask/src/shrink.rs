@@ -22,6 +22,8 @@ pub fn minify_wasm_names(dist: &Path) -> Result<(), String> {
             "--enable-reference-types",
             "--enable-sign-ext",
             "--minify-imports-and-exports-and-modules",
+            "--strip-producers",
+            "--strip-target-features",
             "-o",
         ])
         .args([&wasm, &wasm])

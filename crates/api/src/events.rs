@@ -61,15 +61,23 @@ mod tests {
 
     #[test]
     fn replies_must_say_something_and_not_too_much() {
-        assert!(AgentReply { text: "您好，已为您查询".into() }.validate().is_ok());
+        assert!(AgentReply {
+            text: "您好，已为您查询".into()
+        }
+        .validate()
+        .is_ok());
         for bad in ["", "  \n", &"字".repeat(MAX_MESSAGE_CHARS + 1)] {
-            assert!(AgentReply { text: bad.into() }.validate().is_err(), "{bad:?}");
+            assert!(
+                AgentReply { text: bad.into() }.validate().is_err(),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn events_read_as_the_widget_expects() {
-        let json = r#"{"events":[{"id":3,"kind":"agent_reply","text":"hi","at_ms":5}],"status":"open"}"#;
+        let json =
+            r#"{"events":[{"id":3,"kind":"agent_reply","text":"hi","at_ms":5}],"status":"open"}"#;
         let events: CaseEvents = serde_json::from_str(json).unwrap();
         assert_eq!(events.events[0].kind, CaseEventKind::AgentReply);
         assert_eq!(serde_json::to_string(&events).unwrap(), json);

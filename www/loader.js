@@ -74,6 +74,14 @@
     });
     shadow.appendChild(launcher);
     document.body.appendChild(host);
+    // Phones: the full-screen panel takes the height left above the on-screen keyboard, so
+    // the composer stays in view (set through the CSSOM, which a strict CSP allows).
+    var viewport = window.visualViewport;
+    if (viewport) {
+      var fit = function () { host.style.setProperty("--kefu-vh", viewport.height + "px"); };
+      viewport.addEventListener("resize", fit);
+      fit();
+    }
   }
 
   // The one launcher, before and after the widget loads: it follows the panel (kefu:open and

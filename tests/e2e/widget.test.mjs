@@ -387,7 +387,8 @@ test("one Idempotency-Key makes one case, however often it is sent", async () =>
 });
 
 test("the open panel has no accessibility violations (axe-core)", async () => {
-  const { context, page } = await shopPage();
+  // axe-core is injected as an inline script, which the demo's strict CSP forbids.
+  const { context, page } = await shopPage({ ...DESKTOP, bypassCSP: true });
   await openWidget(page);
   await page.addScriptTag({ path: axePath });
   const scan = () =>
@@ -443,12 +444,45 @@ test("on a phone the panel fills the screen and keeps the human button", async (
   await human(page).tap();
   await page.locator(".kefu-form").waitFor();
   await page.screenshot({ path: join(SHOTS, "phone-form.png") });
+  await page.locator(".kefu-form .kefu-secondary").tap();
+
+  // The on-screen keyboard shrinks the visual viewport: the panel follows, the composer stays
+  // in view above it.
+  await page.setViewportSize({ width: 390, height: 460 });
+  await page.waitForFunction(() => document.getElementById("kefu-host").style.getPropertyValue("--kefu-vh") === "460px");
+  const composer = await page.locator(".kefu-composer").boundingBox();
+  assert.ok(composer.y + composer.height <= 460, `composer ends at ${composer.y + composer.height}`);
+  assert.ok(await human(page).isVisible());
+  await page.screenshot({ path: join(SHOTS, "phone-keyboard.png") });
   assert.deepEqual(errors, []);
   await context.close();
 });
 
+test("under the demo's strict CSP nothing is blocked, through a whole journey", async () => {
+  const context = await browser.newContext(DESKTOP);
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`), true);
+  });
+  const page = await context.newPage();
+  const response = await page.goto(`${BASE}/?lang=en`);
+  assert.ok(response.ok());
+  assert.match(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content"), /script-src 'self' 'wasm-unsafe-eval'; style-src 'self'/);
+  await openWithFaq(page);
+  await askWidget(page, "can I return tea after opening it");
+  await page.locator(".kefu-answer a").waitFor();
+  await page.locator(".kefu-input").pressSequentially("refund", { delay: 20 });
+  await page.locator(".kefu-suggest-item").first().waitFor();
+  await human(page).click();
+  await page.locator("#kefu-form-message").fill("CSP journey");
+  await page.locator(".kefu-form .kefu-primary").click();
+  await page.locator(".kefu-receipt").waitFor();
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violations");
+  await context.close();
+});
+
 test("when the wasm cannot load, a plain form still reaches a person and makes one case", async () => {
-  const context = await browser.newContext(PHONE);
+  const context = await browser.newContext({ ...PHONE, bypassCSP: true });
   const page = await context.newPage();
   await page.route(/\.wasm$/, (route) => route.abort("blockedbyclient"));
   await page.goto(`${BASE}/?lang=en`);

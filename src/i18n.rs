@@ -57,6 +57,12 @@ pub struct Texts {
     pub queued_title: &'static str,
     /// Names the shop's person above their replies.
     pub agent_name: &'static str,
+    /// Between a label and its value: full-width in Chinese.
+    pub colon: &'static str,
+    /// Outside business hours, before the opening time.
+    pub closed_before: &'static str,
+    /// Outside business hours, after the opening time.
+    pub closed_after: &'static str,
     /// Failure: something unexpected.
     pub failed_unexpected: &'static str,
     /// Failure: retry button.
@@ -127,6 +133,9 @@ const ZH_CN: Texts = Texts {
     failed_queued: "暂时连不上客服系统。您的请求已保存在本机，恢复连接后会自动发送，只会提交一次，无需重复操作。",
     queued_title: "已排队，稍后自动发送",
     agent_name: "人工客服",
+    colon: "：",
+    closed_before: "现在是客服休息时间，我们 ",
+    closed_after: " 上班后会第一时间回复您。",
     failed_unexpected: "出了点问题，您的内容没有丢失，请稍后重试。",
     retry: "重试",
     hotline: "客服热线",
@@ -171,6 +180,9 @@ const ZH_TW: Texts = Texts {
     failed_queued: "暫時連不上客服系統。您的請求已保存在本機，恢復連線後會自動送出，只會送出一次，無需重複操作。",
     queued_title: "已排隊，稍後自動送出",
     agent_name: "真人客服",
+    colon: "：",
+    closed_before: "現在是客服休息時間，我們 ",
+    closed_after: " 上班後會第一時間回覆您。",
     failed_unexpected: "發生問題，您的內容沒有遺失，請稍後重試。",
     retry: "重試",
     hotline: "客服專線",
@@ -215,6 +227,9 @@ const EN: Texts = Texts {
     failed_queued: "We cannot reach our support system right now. Your request is saved on this device and will be sent by itself, once, as soon as the connection is back.",
     queued_title: "Queued: it will be sent automatically",
     agent_name: "Support team",
+    colon: ": ",
+    closed_before: "Our team is away right now. We open at ",
+    closed_after: " and will reply first thing.",
     failed_unexpected: "Something went wrong. Nothing you wrote is lost; please try again.",
     retry: "Try again",
     hotline: "Hotline",

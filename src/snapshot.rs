@@ -105,6 +105,7 @@ impl Snapshot {
                     &case.access_token,
                     &position,
                     &last_event,
+                    case.opens_at.as_deref().unwrap_or(""),
                 ],
             );
         }
@@ -150,11 +151,12 @@ impl Snapshot {
                     questions.iter().map(|q| (*q).to_owned()).collect(),
                 )),
                 ["g", text] => snapshot.lines.push(Line::Agent(text.to_owned())),
-                ["c", case_id, access_token, position, last_event] => {
+                ["c", case_id, access_token, position, last_event, opens_at] => {
                     snapshot.case = Some(EscalationReceipt {
                         case_id: case_id.to_owned(),
                         access_token: access_token.to_owned(),
                         position: position.parse().unwrap_or(0),
+                        opens_at: (!opens_at.is_empty()).then(|| opens_at.to_owned()),
                     });
                     snapshot.last_event = last_event.parse().unwrap_or(0);
                 }
@@ -244,6 +246,7 @@ mod tests {
                 case_id: "K-1042".into(),
                 access_token: "tok".into(),
                 position: 3,
+                opens_at: Some("09:00".into()),
             }),
             outbox: Some(Outbox {
                 key: "k".repeat(32),
@@ -298,6 +301,7 @@ mod tests {
             case_id: "K-1".into(),
             access_token: "t".into(),
             position: 0,
+            opens_at: None,
         });
         let snapshot = Snapshot::of(&state, "s", None);
         assert_eq!(snapshot.lines.len(), MAX_SAVED_LINES);

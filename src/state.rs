@@ -823,6 +823,7 @@ mod tests {
             case_id: "K-9".into(),
             access_token: "t".into(),
             position: 2,
+            opens_at: None,
         });
         let s = State::restore(Locale::En, false, &saved);
         assert_eq!(s.lines, vec![Line::Bot(BotLine::Greeting)]);
@@ -835,6 +836,7 @@ mod tests {
             case_id: "K-1".into(),
             access_token: "t".into(),
             position: 0,
+            opens_at: None,
         };
         let s = reduce(
             State::new(Locale::En, true),

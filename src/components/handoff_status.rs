@@ -24,7 +24,7 @@ pub fn HandoffStatus(props: &HandoffStatusProps) -> Html {
     let hotline = props.hotline.as_ref().map(|number| {
         let href = format!("tel:{}", number.replace(' ', ""));
         html! {
-            <p class="kefu-hotline">{ t.hotline }{ "：" }<a href={href}>{ number }</a></p>
+            <p class="kefu-hotline">{ t.hotline }{ t.colon }<a href={href}>{ number }</a></p>
         }
     });
     match &props.sheet {
@@ -36,12 +36,13 @@ pub fn HandoffStatus(props: &HandoffStatusProps) -> Html {
         Sheet::Sent(receipt) => html! {
             <div class="kefu-sheet kefu-status kefu-receipt" role="status">
                 <h3 class="kefu-sheet-title">{ t.receipt_title }</h3>
-                <p>{ t.receipt_case }{ "：" }<strong class="kefu-case-id">{ &receipt.case_id }</strong></p>
+                <p>{ t.receipt_case }{ t.colon }<strong class="kefu-case-id">{ &receipt.case_id }</strong></p>
                 <p>{
-                    if receipt.position == 0 {
-                        t.receipt_next.to_owned()
-                    } else {
-                        format!("{}：{}", t.receipt_position, receipt.position)
+                    match (&receipt.opens_at, receipt.position) {
+                        // Outside the team's hours the queue says little; when they open does.
+                        (Some(opens_at), _) => format!("{}{opens_at}{}", t.closed_before, t.closed_after),
+                        (None, 0) => t.receipt_next.to_owned(),
+                        (None, position) => format!("{}{}{position}", t.receipt_position, t.colon),
                     }
                 }</p>
                 <p>{ t.receipt_reply_here }</p>

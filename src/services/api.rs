@@ -81,6 +81,7 @@ pub async fn post_escalation(
             case_id: string_field(&json, "case_id")?,
             access_token: string_field(&json, "access_token")?,
             position: field(&json, "position").as_f64()? as u32,
+            opens_at: string_field(&json, "opens_at"),
         })
     })();
     receipt.ok_or_else(|| WidgetError::Decode("not an escalation receipt".into()))

@@ -522,12 +522,12 @@ test("when the wasm cannot load, a plain form still reaches a person and makes o
 });
 
 // A server of the test's own, on a fixed port and database, that the test can stop and restart.
-async function ownServer(port, database, token) {
+async function ownServer(port, database, token, extra = []) {
   const { spawn } = await import("node:child_process");
   const binary = process.env.KEFU_SERVER_BIN || "target/debug/kefu-server";
   const child = spawn(binary, [
     "--bind", `127.0.0.1:${port}`, "--demo", "--assets", "dist",
-    "--database", database, "--agent-token", token,
+    "--database", database, "--agent-token", token, ...extra,
   ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } });
   await new Promise((resolve, reject) => {
     child.once("error", reject);
@@ -639,6 +639,39 @@ test("a queued hand-off is sent by itself when the server comes back, once", asy
     await page.locator(".kefu-receipt").waitFor({ timeout: 20_000 });
     const r = await fetch(`${server.url}/api/v1/agent/cases`, { headers: { Authorization: "Bearer retry-test" } });
     assert.equal((await r.json()).cases.length, 1);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test("outside business hours the receipt says when people are back, and the human button stays", async () => {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const minute = Math.floor(Date.now() / 60_000) % (24 * 60);
+  const clock = (m) => {
+    const x = ((m % 1440) + 1440) % 1440;
+    return `${String(Math.floor(x / 60)).padStart(2, "0")}:${String(x % 60).padStart(2, "0")}`;
+  };
+  const opens = clock(minute + 120);
+  const database = `sqlite://${join(mkdtempSync(join(tmpdir(), "kefu-hours-")), "kefu.db")}`;
+  const server = await ownServer(await freePort(), database, "hours-test", [
+    "--hours", `${opens}-${clock(minute + 180)}`, "--utc-offset", "+00:00",
+  ]);
+  const context = await browser.newContext(DESKTOP);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${server.url}/?lang=en`);
+    await openWidget(page);
+    await human(page).click();
+    await page.locator("#kefu-form-message").fill("My gift box arrived broken");
+    await page.locator(".kefu-form .kefu-primary").click();
+    const receipt = page.locator(".kefu-receipt");
+    await receipt.waitFor();
+    assert.match(await receipt.textContent(), new RegExp(`We open at ${opens}`));
+    assert.match(await receipt.textContent(), /400-820-8820/);
+    assert.equal(await human(page).count(), 1);
+    await page.screenshot({ path: join(SHOTS, "desktop-receipt-closed.png") });
   } finally {
     await context.close();
     await server.stop();

@@ -473,6 +473,9 @@ pub struct EscalationReceipt {
     pub access_token: String,
     /// How many open cases are ahead of this one.
     pub position: u32,
+    /// Outside the team's hours: when it opens, `HH:MM` in the shop's time zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
 }
 
 /// Where a case stands.

@@ -1,5 +1,6 @@
 //! Server configuration from the command line, with `KEFU_*` environment overrides.
 
+use crate::hours::{parse_utc_offset, BusinessHours};
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,6 +34,15 @@ pub struct Config {
     /// with the token `demo-agent`.
     #[arg(long, env = "KEFU_DEMO")]
     pub demo: bool,
+
+    /// When people answer, in the shop's time zone, e.g. `09:00-21:00`. Outside these hours a
+    /// receipt tells the shopper when the team opens. Without it, people are always there.
+    #[arg(long, env = "KEFU_HOURS", value_parser = BusinessHours::parse)]
+    pub hours: Option<BusinessHours>,
+
+    /// The shop's time zone as an offset from UTC, e.g. `+08:00`.
+    #[arg(long, env = "KEFU_UTC_OFFSET", default_value = "+08:00", value_parser = parse_utc_offset, allow_hyphen_values = true)]
+    pub utc_offset: i16,
 }
 
 impl Config {

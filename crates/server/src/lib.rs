@@ -12,6 +12,7 @@
 
 pub mod config;
 pub mod error;
+pub mod hours;
 pub mod routes;
 pub mod store;
 

@@ -795,3 +795,48 @@ async fn events_are_read_a_page_at_a_time() {
     let want: Vec<String> = (total - 5..total).map(|i| format!("reply {i}")).collect();
     assert_eq!(texts, want);
 }
+
+/// `HH:MM` of `minutes` after midnight.
+fn clock(minutes: i64) -> String {
+    let m = minutes.rem_euclid(24 * 60);
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+#[tokio::test]
+async fn outside_business_hours_the_receipt_says_when_people_are_back() {
+    let now_minute = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        / 60)
+        .rem_euclid(24 * 60);
+    // Open from two to three hours from now (UTC): closed now, whatever the time of day.
+    let hours = format!("{}-{}", clock(now_minute + 120), clock(now_minute + 180));
+    let closed = server_with(&["--hours", &hours, "--utc-offset", "+00:00"]).await;
+    let receipt = closed.new_case("key-closed-hours-1").await;
+    assert_eq!(receipt.opens_at, Some(clock(now_minute + 120)));
+
+    // Open around now: no opening time, and without hours the team is always there.
+    let hours = format!("{}-{}", clock(now_minute - 60), clock(now_minute + 60));
+    let open = server_with(&["--hours", &hours, "--utc-offset", "Z"]).await;
+    assert_eq!(open.new_case("key-open-hours-1").await.opens_at, None);
+    assert_eq!(
+        server().await.new_case("key-no-hours-1").await.opens_at,
+        None
+    );
+}
+
+#[test]
+fn bad_business_hours_stop_the_server_with_a_reason() {
+    for (flag, value) in [
+        ("--hours", "9-5"),
+        ("--hours", "09:00-09:00"),
+        ("--utc-offset", "8"),
+    ] {
+        let error = Config::try_parse_from(["kefu-server", flag, value]).unwrap_err();
+        assert!(
+            error.to_string().contains("expected") || error.to_string().contains("same time"),
+            "{error}"
+        );
+    }
+}

@@ -77,6 +77,11 @@ async fn create(
         case_id: case_number(id),
         access_token: state.access_token(id),
         position: state.store.open_cases_before(id).await?,
+        opens_at: state
+            .config
+            .hours
+            .and_then(|hours| hours.opens_at(now_ms(), state.config.utc_offset))
+            .map(|clock| clock.to_string()),
     };
     Ok((status, AppJson(receipt)))
 }

@@ -14,45 +14,28 @@ const TRUNK_VERSION: &str = "0.21.14";
 
 /// The wasm target, Trunk, wasm-bindgen-cli (the Cargo.lock version) and the npm tools.
 pub fn ensure_build_tools() -> Result<(), String> {
-    ensure_wasm_target()?;
-    ensure_rust_src()?;
+    // The release widget rebuilds the standard library (`-Zbuild-std`): it needs the source.
+    ensure_rustup("target", "wasm32-unknown-unknown")?;
+    ensure_rustup("component", "rust-src")?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
     ensure_npm_tools()
 }
 
-fn ensure_wasm_target() -> Result<(), String> {
+/// A rustup `target` or `component`, added unless `rustup <kind> list --installed` names it.
+fn ensure_rustup(kind: &str, name: &str) -> Result<(), String> {
     let installed = Step::new("rustup")
         .program("rustup")
-        .args(["target", "list", "--installed"])
+        .args([kind, "list", "--installed"])
         .output()
         .unwrap_or_default();
-    if installed
-        .lines()
-        .any(|l| l.trim() == "wasm32-unknown-unknown")
-    {
+    // Components are listed with their host suffix (`rust-src` has none, `rust-std-…` has).
+    if installed.lines().any(|l| l.trim().starts_with(name)) {
         return Ok(());
     }
-    Step::new("install: rustup target add wasm32-unknown-unknown")
+    Step::new(&format!("install: rustup {kind} add {name}"))
         .program("rustup")
-        .args(["target", "add", "wasm32-unknown-unknown"])
-        .run()
-}
-
-/// The standard library's source: the release widget rebuilds it (`-Zbuild-std`) to drop the
-/// panic machinery.
-fn ensure_rust_src() -> Result<(), String> {
-    let installed = Step::new("rustup")
-        .program("rustup")
-        .args(["component", "list", "--installed"])
-        .output()
-        .unwrap_or_default();
-    if installed.lines().any(|l| l.trim().starts_with("rust-src")) {
-        return Ok(());
-    }
-    Step::new("install: rustup component add rust-src")
-        .program("rustup")
-        .args(["component", "add", "rust-src"])
+        .args([kind, "add", name])
         .run()
 }
 

@@ -90,7 +90,12 @@ pub fn random_key() -> String {
             *byte = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+        .map(char::from)
+        .collect()
 }
 
 /// Dispatches `kefu:<name>` on `window` with `detail`, for the shop's own scripts.
@@ -101,7 +106,7 @@ pub fn emit(name: &str, detail: &JsValue) {
     let init = web_sys::CustomEventInit::new();
     init.set_detail(detail);
     if let Ok(event) =
-        web_sys::CustomEvent::new_with_event_init_dict(&format!("kefu:{name}"), &init)
+        web_sys::CustomEvent::new_with_event_init_dict(&["kefu:", name].concat(), &init)
     {
         let _ = window.dispatch_event(&event);
     }

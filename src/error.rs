@@ -17,7 +17,7 @@ pub enum WidgetError {
         code: String,
     },
     /// The answer was not what the contract promises.
-    Decode(String),
+    Decode(&'static str),
 }
 
 impl WidgetError {

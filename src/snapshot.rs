@@ -96,7 +96,10 @@ impl Snapshot {
             }
         }
         if let Some(case) = &self.case {
-            let (position, last_event) = (case.position.to_string(), self.last_event.to_string());
+            let (position, last_event) = (
+                kefu_api::decimal(case.position.into()),
+                kefu_api::decimal(self.last_event),
+            );
             record(
                 &mut out,
                 &[
@@ -203,7 +206,7 @@ fn bot_code(line: BotLine) -> String {
         BotLine::Greeting => "greeting".into(),
         BotLine::NotSure => "not_sure".into(),
         BotLine::HandingOver => "handing_over".into(),
-        BotLine::OfferHuman(reason) => format!("offer:{}", reason.as_str()),
+        BotLine::OfferHuman(reason) => ["offer:", reason.as_str()].concat(),
     }
 }
 

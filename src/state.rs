@@ -215,15 +215,19 @@ impl State {
                     ..
                 } => TranscriptLine {
                     from: Speaker::Bot,
-                    text: format!(
-                        "[FAQ: {question}]{} {}",
+                    text: [
+                        "[FAQ: ",
+                        question,
+                        "]",
                         vote_mark(*vote),
-                        kefu_faq::answer::plain(answer)
-                    ),
+                        " ",
+                        &kefu_faq::answer::plain(answer),
+                    ]
+                    .concat(),
                 },
                 Line::Suggestions(questions) => TranscriptLine {
                     from: Speaker::Bot,
-                    text: format!("{} [{}]", t.not_sure, questions.join(" | ")),
+                    text: [t.not_sure, " [", &questions.join(" | "), "]"].concat(),
                 },
                 Line::Agent(text) => TranscriptLine {
                     from: Speaker::Agent,
@@ -239,7 +243,7 @@ impl State {
         self.lines
             .iter()
             .filter_map(|line| match line {
-                Line::Shopper(text) if !wants_human(text) => Some(format!("· {text}")),
+                Line::Shopper(text) if !wants_human(text) => Some(["· ", text].concat()),
                 Line::Answer { question, vote, .. } => {
                     let t = texts(self.locale);
                     let vote = match vote {
@@ -247,7 +251,7 @@ impl State {
                         Some(false) => t.voted_not_helpful,
                         None => "",
                     };
-                    Some(format!("FAQ: {question} {vote}").trim_end().to_owned())
+                    Some(["FAQ: ", question, " ", vote].concat().trim_end().to_owned())
                 }
                 _ => None,
             })

@@ -176,7 +176,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                 <textarea
                     class="kefu-input"
                     rows="1"
-                    maxlength={kefu_api::limits::MAX_MESSAGE_CHARS.to_string()}
+                    maxlength={kefu_api::decimal(kefu_api::limits::MAX_MESSAGE_CHARS as u64)}
                     placeholder={props.placeholder.clone()}
                     aria-label={props.placeholder.clone()}
                     value={(*text).clone()}

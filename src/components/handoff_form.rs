@@ -95,7 +95,7 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
                 id="kefu-form-message"
                 class="kefu-field"
                 rows="3"
-                maxlength={limits::MAX_MESSAGE_CHARS.to_string()}
+                maxlength={kefu_api::decimal(limits::MAX_MESSAGE_CHARS as u64)}
                 aria-invalid={invalid(Field::Message)}
                 aria-describedby="kefu-form-error"
                 value={props.message.clone()}
@@ -107,7 +107,7 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
                 id="kefu-form-summary"
                 class="kefu-field kefu-summary"
                 rows="3"
-                maxlength={limits::MAX_SUMMARY_CHARS.to_string()}
+                maxlength={kefu_api::decimal(limits::MAX_SUMMARY_CHARS as u64)}
                 value={props.summary.clone()}
                 oninput={edit(Field::Summary)}
             />

@@ -22,7 +22,7 @@ pub struct HandoffStatusProps {
 pub fn HandoffStatus(props: &HandoffStatusProps) -> Html {
     let t = props.texts;
     let hotline = props.hotline.as_ref().map(|number| {
-        let href = format!("tel:{}", number.replace(' ', ""));
+        let href = ["tel:", &number.replace(' ', "")].concat();
         html! {
             <p class="kefu-hotline">{ t.hotline }{ t.colon }<a href={href}>{ number }</a></p>
         }
@@ -40,9 +40,11 @@ pub fn HandoffStatus(props: &HandoffStatusProps) -> Html {
                 <p>{
                     match (&receipt.opens_at, receipt.position) {
                         // Outside the team's hours the queue says little; when they open does.
-                        (Some(opens_at), _) => format!("{}{opens_at}{}", t.closed_before, t.closed_after),
+                        (Some(opens_at), _) => [t.closed_before, opens_at, t.closed_after].concat(),
                         (None, 0) => t.receipt_next.to_owned(),
-                        (None, position) => format!("{}{}{position}", t.receipt_position, t.colon),
+                        (None, position) => {
+                            [t.receipt_position, t.colon, &kefu_api::decimal(position.into())].concat()
+                        }
                     }
                 }</p>
                 <p>{ t.receipt_reply_here }</p>

@@ -24,19 +24,19 @@ async fn call(
     credential: Credential<'_>,
     body: Option<String>,
 ) -> Result<JsValue, WidgetError> {
-    let url = format!("{}{API_PREFIX}{path}", api_base.trim_end_matches('/'));
+    let url = [api_base.trim_end_matches('/'), API_PREFIX, path].concat();
     let headers = Headers::new().map_err(|_| WidgetError::Offline)?;
     match credential {
         Credential::None => Ok(()),
         Credential::Idempotent(key) => headers.set(IDEMPOTENCY_HEADER, key),
-        Credential::Bearer(token) => headers.set("Authorization", &format!("Bearer {token}")),
+        Credential::Bearer(token) => headers.set("Authorization", &["Bearer ", token].concat()),
     }
-    .map_err(|_| WidgetError::Decode("bad header".into()))?;
+    .map_err(|_| WidgetError::Decode("bad header"))?;
     let init = RequestInit::new();
     if let Some(body) = body {
         headers
             .set("Content-Type", "application/json")
-            .map_err(|_| WidgetError::Decode("bad header".into()))?;
+            .map_err(|_| WidgetError::Decode("bad header"))?;
         init.set_method("POST");
         init.set_body(&JsValue::from_str(&body));
     }
@@ -84,7 +84,7 @@ pub async fn post_escalation(
             opens_at: string_field(&json, "opens_at"),
         })
     })();
-    receipt.ok_or_else(|| WidgetError::Decode("not an escalation receipt".into()))
+    receipt.ok_or_else(|| WidgetError::Decode("not an escalation receipt"))
 }
 
 /// `POST /api/v1/feedback`: one "did this help?" vote.
@@ -118,7 +118,13 @@ pub async fn case_replies(
     receipt: &EscalationReceipt,
     after: u64,
 ) -> Result<Vec<(u64, String)>, WidgetError> {
-    let path = format!("/escalations/{}/events?after={after}", receipt.case_id);
+    let path = [
+        "/escalations/",
+        &receipt.case_id,
+        "/events?after=",
+        &kefu_api::decimal(after),
+    ]
+    .concat();
     let json = call(
         api_base,
         &path,
@@ -128,7 +134,7 @@ pub async fn case_replies(
     .await?;
     let events: js_sys::Array = field(&json, "events")
         .dyn_into()
-        .map_err(|_| WidgetError::Decode("not a list of case events".into()))?;
+        .map_err(|_| WidgetError::Decode("not a list of case events"))?;
     Ok(events
         .iter()
         .filter(|event| string_field(event, "kind").as_deref() == Some("agent_reply"))

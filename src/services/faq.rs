@@ -9,7 +9,7 @@ use web_sys::Response;
 
 /// Fetches and reads the bundle for `locale` under `base` (a URL ending in `/`).
 pub async fn load_bundle(base: &str, locale: Locale) -> Result<Bundle, WidgetError> {
-    let url = format!("{base}{}.kfb", locale.as_str());
+    let url = [base, locale.as_str(), ".kfb"].concat();
     let window = web_sys::window().ok_or(WidgetError::Offline)?;
     let response: Response = JsFuture::from(window.fetch_with_str(&url))
         .await
@@ -27,5 +27,5 @@ pub async fn load_bundle(base: &str, locale: Locale) -> Result<Bundle, WidgetErr
         .await
         .map_err(|_| WidgetError::Offline)?;
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    Bundle::from_bytes(&bytes).map_err(|e| WidgetError::Decode(e.to_string()))
+    Bundle::from_bytes(&bytes).map_err(|_| WidgetError::Decode("not a Kefu FAQ bundle"))
 }

@@ -381,6 +381,26 @@ pub(crate) fn json_field(out: &mut String, name: &str, value: &str) {
     out.push_str("\",");
 }
 
+/// `n` in decimal digits, without `core::fmt` (the widget carries no formatter).
+///
+/// ```
+/// assert_eq!(kefu_api::decimal(0), "0");
+/// assert_eq!(kefu_api::decimal(18_446_744_073_709_551_615), "18446744073709551615");
+/// ```
+pub fn decimal(mut n: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[start..].iter().map(|&d| char::from(d)).collect()
+}
+
 /// Replaces a trailing comma with `}`, or adds `}`.
 pub(crate) fn close_object(out: &mut String) {
     if out.ends_with(',') {

@@ -31,7 +31,7 @@ pub fn stem(word: &str) -> String {
     let w = word;
     let n = w.len();
     let base = if n > 4 && w.ends_with("ies") {
-        return format!("{}y", &w[..n - 3]);
+        return [&w[..n - 3], "y"].concat();
     } else if n > 4 && w.ends_with("sses") {
         &w[..n - 2]
     } else if n > 3

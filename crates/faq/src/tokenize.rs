@@ -203,7 +203,7 @@ fn emit_run(
             tokens.push(token(kind, &stem, start, end));
             if !stop {
                 if let Some((previous, previous_start)) = previous_word.take() {
-                    let pair = format!("{previous} {stem}");
+                    let pair = [previous.as_str(), " ", stem.as_str()].concat();
                     tokens.push(token(TokenKind::WordPair, &pair, previous_start, end));
                 }
                 if run.len() >= MIN_TRIGRAM_WORD {

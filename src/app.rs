@@ -3,8 +3,8 @@
 use crate::bindings;
 use crate::components::composer::Composer;
 use crate::components::handoff_form::HandoffForm;
-use crate::components::handoff_status::HandoffStatus;
-use crate::components::header::PanelHeader;
+use crate::components::handoff_status::{handoff_status, HandoffStatusProps};
+use crate::components::header::{panel_header, PanelHeaderProps};
 use crate::components::message_list::MessageList;
 use crate::i18n::texts;
 use crate::services::api;
@@ -314,6 +314,7 @@ fn escalation(state: &State, session: &str, contact: Option<Contact>) -> NewEsca
         summary,
         transcript,
         contact,
+        customer: bindings::customer(),
     };
     escalation.mask_cards();
     escalation
@@ -371,7 +372,11 @@ pub fn App(props: &AppProps) -> Html {
             bindings::on_command(move |command| match command {
                 "open" => handle.dispatch(Action::SetOpen(true)),
                 "close" => handle.dispatch(Action::SetOpen(false)),
-                _ => {}
+                other => {
+                    if let Some(locale) = other.strip_prefix("locale:").and_then(Locale::from_tag) {
+                        handle.dispatch(Action::SetLocale(locale));
+                    }
+                }
             });
             deliver(outbox, state, api_base, session);
         });
@@ -418,24 +423,35 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     // Opening and closing are told to the page (`kefu:open`, `kefu:close`; not mounting closed
-    // to send a queued hand-off), and the FAQ is fetched when the panel first opens, never
-    // before the shopper interacts.
+    // to send a queued hand-off).
     {
-        let (faq, base, locale) = (faq.clone(), props.faq.clone(), state.locale);
         let mounted = use_mut_ref(|| false);
         use_effect_with(state.open, move |open| {
             if *open || std::mem::replace(&mut *mounted.borrow_mut(), true) {
                 bindings::emit(if *open { "open" } else { "close" }, &JsValue::NULL);
             }
             *mounted.borrow_mut() = true;
-            if *open && *faq == FaqState::Idle && !base.is_empty() {
+        });
+    }
+    // The FAQ in the shopper's language is fetched when the panel first opens (never before
+    // the shopper interacts), and again when the page switches language (`Kefu.setLocale`).
+    {
+        let (faq, base) = (faq.clone(), props.faq.clone());
+        let requested = use_mut_ref(|| None::<Locale>);
+        use_effect_with((state.open, state.locale), move |&(open, locale)| {
+            if open && !base.is_empty() && *requested.borrow() != Some(locale) {
+                *requested.borrow_mut() = Some(locale);
                 faq.set(FaqState::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
                     // Without a bundle the widget still works: every question is "not sure".
-                    faq.set(match faq_service::load_bundle(&base, locale).await {
+                    let loaded = match faq_service::load_bundle(&base, locale).await {
                         Ok(bundle) => FaqState::Ready(Rc::new(bundle)),
                         Err(_) => FaqState::Unavailable,
-                    });
+                    };
+                    // A bundle for a language the page has left since is dropped.
+                    if *requested.borrow() == Some(locale) {
+                        faq.set(loaded);
+                    }
                 });
             }
         });
@@ -578,21 +594,25 @@ pub fn App(props: &AppProps) -> Html {
                 {oncancel}
             />
         },
-        other => html! {
-            <HandoffStatus sheet={other.clone()} texts={t} hotline={props.hotline.clone()} {onretry} />
-        },
+        other => handoff_status(HandoffStatusProps {
+            sheet: other,
+            texts: t,
+            hotline: props.hotline.clone(),
+            onretry,
+        }),
     };
+    let header = panel_header(PanelHeaderProps {
+        title: t.title.into(),
+        human_label: t.human.into(),
+        close_label: t.close.into(),
+        onhuman,
+        onclose,
+    });
     html! {
         <div class="kefu" lang={state.locale.as_str()}>
             if state.open {
                 <section id="kefu-panel" class="kefu-panel" role="dialog" aria-labelledby="kefu-title" {onkeydown}>
-                    <PanelHeader
-                        title={t.title}
-                        human_label={t.human}
-                        close_label={t.close}
-                        {onhuman}
-                        {onclose}
-                    />
+                    { header }
                     <MessageList lines={state.lines.clone()} texts={t} onask={onsend.clone()} {onvote} onhuman={onoffer} />
                     { sheet }
                     if state.sheet == Sheet::None {

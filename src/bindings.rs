@@ -44,6 +44,14 @@ pub fn boot() -> Option<Boot> {
     })
 }
 
+/// Who the page says the shopper is (`Kefu.identify()`, kept by the loader on
+/// `window.__kefuBoot.customer`), read when a hand-off is prepared.
+pub fn customer() -> Option<kefu_api::Customer> {
+    let customer = get(&get(&web_sys::window()?.into(), "__kefuBoot"), "customer");
+    let part = |key| get_string(&customer, key).unwrap_or_default();
+    kefu_api::Customer::from_page(&part("name"), &part("email"), &part("customer_id"))
+}
+
 /// The page's `<html lang>`.
 pub fn page_lang() -> String {
     web_sys::window()

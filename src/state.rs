@@ -251,7 +251,12 @@ impl State {
                         Some(false) => t.voted_not_helpful,
                         None => "",
                     };
-                    Some(["FAQ: ", question, " ", vote].concat().trim_end().to_owned())
+                    Some(
+                        ["FAQ: ", question, " ", vote]
+                            .concat()
+                            .trim_end()
+                            .to_owned(),
+                    )
                 }
                 _ => None,
             })
@@ -325,6 +330,8 @@ pub fn bot_text(line: BotLine, t: &crate::i18n::Texts) -> &'static str {
 pub enum Action {
     /// Open or close the panel.
     SetOpen(bool),
+    /// The page switched language (`Kefu.setLocale`).
+    SetLocale(Locale),
     /// The shopper voted on the answer at `line`.
     Vote {
         /// Index of the answer in the conversation.
@@ -379,6 +386,7 @@ impl Reducible for State {
                     next.unread = 0;
                 }
             }
+            Action::SetLocale(locale) => next.locale = locale,
             Action::AgentReplies(replies) => {
                 // Events already shown (a repeated or overlapping read) are skipped.
                 for (id, text) in replies {
@@ -656,6 +664,17 @@ mod tests {
             reply: Reply::NotSure,
             fresh_key: format!("key-for-{text}"),
         }
+    }
+
+    #[test]
+    fn a_language_switch_keeps_the_conversation_and_speaks_the_new_language() {
+        let s = reduce(
+            State::new(Locale::ZhCn, true),
+            vec![ask("运费"), Action::SetLocale(Locale::En)],
+        );
+        assert_eq!(s.locale, Locale::En);
+        assert_eq!(s.lines[1], Line::Shopper("运费".into()));
+        assert_eq!(s.transcript()[1].text, texts(Locale::En).not_sure);
     }
 
     #[test]

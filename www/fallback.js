@@ -1,6 +1,6 @@
 /* Kefu fallback: a plain-JS way to a person when the widget cannot run (no wasm, blocked
    file, strict CSP). The loader fetches it only then and hands over window.__kefuFallback
-   ({root, api, hotline, locale}). It posts the same escalation the widget does, once. */
+   ({root, api, hotline, locale, customer}). It posts the same escalation the widget does, once. */
 (function () {
   "use strict";
   var setup = window.__kefuFallback;
@@ -58,7 +58,10 @@
   el("label", { htmlFor: "kefu-fb-message", textContent: words[3] }, box);
   var message = el("textarea", { id: "kefu-fb-message", rows: 3, required: true, maxLength: 2000 }, box);
   el("label", { htmlFor: "kefu-fb-contact", textContent: words[4] }, box);
-  var contact = el("input", { id: "kefu-fb-contact", autocomplete: "email", maxLength: 200 }, box);
+  var contact = el("input", {
+    id: "kefu-fb-contact", autocomplete: "email", maxLength: 200,
+    value: (setup.customer && setup.customer.email) || ""
+  }, box);
   var send = el("button", { type: "submit", textContent: words[5] }, box);
   var status = el("p", {}, box);
   status.setAttribute("role", "status");
@@ -75,6 +78,13 @@
       message: message.value.trim(), summary: "", transcript: []
     };
     if (who) body.contact = who.indexOf("@") > 0 ? { email: who } : { phone: who };
+    // Who the page says the shopper is (Kefu.identify); the e-mail is in the contact field.
+    var person = setup.customer || {};
+    if (person.name || person.customer_id) {
+      body.customer = {};
+      if (person.name) body.customer.name = person.name;
+      if (person.customer_id) body.customer.customer_id = person.customer_id;
+    }
     send.disabled = true;
     fetch(setup.api.replace(/\/$/, "") + "/api/v1/escalations", {
       method: "POST",

@@ -3,6 +3,8 @@
 //   <script src="https://shop.example/kefu/loader.js" data-api="https://api.shop.example" async></script>
 // Attributes: data-api (API origin; empty = this page's origin), data-locale (auto | zh-CN |
 // zh-TW | en), data-hotline (phone number shown when a person cannot be reached here).
+// Or place <kefu-widget api="…" locale="…" hotline="…"></kefu-widget> in the page: the
+// launcher draws into it, and its attributes win over the script's.
 // Nothing but this file is fetched until the shopper hovers, focuses or taps the launcher,
 // or the page calls Kefu.open().
 (function () {
@@ -39,17 +41,40 @@
     if (tag.indexOf("zh") === 0) return /-(hant|tw|hk|mo)\b/.test(tag) ? "zh-TW" : "zh-CN";
     return tag.indexOf("en") === 0 ? "en" : "";
   }
-  var locale =
-    localeOf(config.locale) || localeOf(document.documentElement.lang) ||
-    localeOf(navigator.language) || "zh-CN";
-  var words = LABELS[locale];
+  var locale, words;
+  function chooseLocale() {
+    locale =
+      localeOf(config.locale) || localeOf(document.documentElement.lang) ||
+      localeOf(navigator.language) || "zh-CN";
+    words = LABELS[locale];
+  }
+  chooseLocale();
 
-  var host, shadow, mountPoint, launcher, loading, mounted = false;
+  var host, shadow, mountPoint, launcher, loading, mounted = false, customer = {};
+
+  // <kefu-widget>: a page may place the host itself; a later `locale` attribute switches language.
+  if (window.customElements && !customElements.get("kefu-widget")) {
+    var Host = function () { return Reflect.construct(HTMLElement, [], Host); };
+    Host.prototype = Object.create(HTMLElement.prototype);
+    Host.observedAttributes = ["locale"];
+    Host.prototype.attributeChangedCallback = function (name, was, now) {
+      if (this === host && was !== null) window.Kefu.setLocale(now);
+    };
+    customElements.define("kefu-widget", Host);
+  }
 
   function draw() {
     if (host) return;
-    host = document.createElement("div");
-    host.id = "kefu-host";
+    host = document.querySelector("kefu-widget");
+    if (host) {
+      ["api", "locale", "hotline"].forEach(function (name) {
+        if (host.hasAttribute(name)) config[name] = host.getAttribute(name);
+      });
+      chooseLocale();
+    } else {
+      host = document.body.appendChild(document.createElement("kefu-widget"));
+    }
+    host.id = host.id || "kefu-host";
     shadow = host.attachShadow({ mode: "open" });
     try {
       var sheet = new CSSStyleSheet();
@@ -70,10 +95,9 @@
     launcher.addEventListener("focus", load, { once: true });
     launcher.addEventListener("click", function () {
       if (!mounted) open();
-      else command(launcher.getAttribute("aria-expanded") === "true" ? "close" : "open");
+      else command(isOpen() ? "close" : "open");
     });
     shadow.appendChild(launcher);
-    document.body.appendChild(host);
     // Phones: the full-screen panel takes the height left above the on-screen keyboard, so
     // the composer stays in view (set through the CSSOM, which a strict CSP allows).
     var viewport = window.visualViewport;
@@ -88,6 +112,7 @@
   // kefu:close from the widget) and gives focus back when the panel closes.
   // The launcher also counts agents' replies that arrived while the panel was closed.
   var unread = 0;
+  function isOpen() { return launcher.getAttribute("aria-expanded") === "true"; }
   function showOpen(isOpen) {
     var label = words[isOpen ? 2 : 0] + (unread ? " (" + unread + " " + words[3] + ")" : "");
     launcher.setAttribute("aria-expanded", String(isOpen));
@@ -99,7 +124,7 @@
   }
   window.addEventListener("kefu:unread", function (event) {
     unread = +event.detail || 0;
-    showOpen(launcher.getAttribute("aria-expanded") === "true");
+    showOpen(isOpen());
   });
   window.addEventListener("kefu:open", function () { showOpen(true); });
   window.addEventListener("kefu:close", function () {
@@ -136,7 +161,7 @@
     load().then(function (module) {
       window.__kefuBoot = {
         root: mountPoint, api: config.api, locale: config.locale, hotline: config.hotline,
-        faq: base + "faq/", open: show !== false
+        faq: base + "faq/", open: show !== false, customer: customer
       };
       if (!module.mount()) throw new Error("kefu: mount failed");
       mounted = true;
@@ -158,7 +183,9 @@
     loading = null;
     launcher.removeAttribute("aria-busy");
     if (shadow.querySelector(".kefu-fallback")) return;
-    window.__kefuFallback = { root: shadow, api: config.api, hotline: config.hotline, locale: locale };
+    window.__kefuFallback = {
+      root: shadow, api: config.api, hotline: config.hotline, locale: locale, customer: customer
+    };
     var form = document.createElement("script");
     form.src = base + "fallback.js";
     form.onerror = function () {
@@ -190,8 +217,9 @@
     resume();
   }
 
-  // The page's handle: Kefu.open(), Kefu.close(); the widget dispatches kefu:open, kefu:close
-  // and kefu:escalated (detail.case_id) on window.
+  // The page's handle: Kefu.open(), Kefu.close(), Kefu.identify({name, email, customer_id})
+  // (sent with a hand-off, never stored), Kefu.setLocale("zh-CN" | "zh-TW" | "en"); the
+  // widget dispatches kefu:open, kefu:close and kefu:escalated (detail.case_id) on window.
   function command(name) {
     window.dispatchEvent(new CustomEvent("kefu:command", { detail: name }));
   }
@@ -205,8 +233,22 @@
       if (mounted) command("close");
       var box = shadow && shadow.querySelector(".kefu-fallback");
       if (box) box.remove();
+    },
+    identify: function (person) {
+      ["name", "email", "customer_id"].forEach(function (name) {
+        var value = (person || {})[name];
+        customer[name] = value == null ? "" : String(value).slice(0, 200);
+      });
+    },
+    setLocale: function (tag) {
+      if (!localeOf(tag)) return;
+      config.locale = tag;
+      chooseLocale();
+      if (launcher) showOpen(isOpen());
+      if (mounted) command("locale:" + locale);
     }
   };
-  if (document.body) start();
-  else document.addEventListener("DOMContentLoaded", start);
+  // After parsing, so that a <kefu-widget> anywhere in the page is found.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

@@ -4,11 +4,10 @@ use crate::i18n::Texts;
 use crate::state::{FailureKind, Sheet};
 use yew::prelude::*;
 
-/// Properties of [`HandoffStatus`].
-#[derive(PartialEq, Properties)]
-pub struct HandoffStatusProps {
+/// What [`handoff_status`] shows and whom it tells.
+pub struct HandoffStatusProps<'a> {
     /// The sheet to show: `Sending`, `Sent` or `Failed`.
-    pub sheet: Sheet,
+    pub sheet: &'a Sheet,
     /// The UI words.
     pub texts: &'static Texts,
     /// The shop's hotline, if it has one.
@@ -17,9 +16,9 @@ pub struct HandoffStatusProps {
     pub onretry: Callback<()>,
 }
 
-/// The status sheet; renders nothing for other sheets.
-#[component]
-pub fn HandoffStatus(props: &HandoffStatusProps) -> Html {
+/// The status sheet; renders nothing for other sheets. A view function rather than a
+/// component: it keeps no state (see [`super::header::panel_header`]).
+pub fn handoff_status(props: HandoffStatusProps) -> Html {
     let t = props.texts;
     let hotline = props.hotline.as_ref().map(|number| {
         let href = ["tel:", &number.replace(' ', "")].concat();
@@ -27,7 +26,7 @@ pub fn HandoffStatus(props: &HandoffStatusProps) -> Html {
             <p class="kefu-hotline">{ t.hotline }{ t.colon }<a href={href}>{ number }</a></p>
         }
     });
-    match &props.sheet {
+    match props.sheet {
         Sheet::Sending => html! {
             <div class="kefu-sheet kefu-status" role="status">
                 <p class="kefu-sheet-title">{ t.sending }</p>

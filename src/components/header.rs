@@ -2,8 +2,7 @@
 
 use yew::prelude::*;
 
-/// Properties of [`PanelHeader`].
-#[derive(PartialEq, Properties)]
+/// What [`panel_header`] shows and whom it tells.
 pub struct PanelHeaderProps {
     /// Panel title.
     pub title: AttrValue,
@@ -18,8 +17,9 @@ pub struct PanelHeaderProps {
 }
 
 /// The header. It renders the human button unconditionally: there is no state without it.
-#[component]
-pub fn PanelHeader(props: &PanelHeaderProps) -> Html {
+/// A view function rather than a component: it keeps no state, and every component type
+/// costs the wasm about 2 KB of lifecycle code.
+pub fn panel_header(props: PanelHeaderProps) -> Html {
     let onhuman = {
         let onhuman = props.onhuman.clone();
         Callback::from(move |_: MouseEvent| onhuman.emit(()))

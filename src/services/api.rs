@@ -84,7 +84,7 @@ pub async fn post_escalation(
             opens_at: string_field(&json, "opens_at"),
         })
     })();
-    receipt.ok_or_else(|| WidgetError::Decode("not an escalation receipt"))
+    receipt.ok_or(WidgetError::Decode("not an escalation receipt"))
 }
 
 /// `POST /api/v1/feedback`: one "did this help?" vote.

@@ -434,6 +434,73 @@ test("the widget speaks the page's language", async () => {
     assert.equal(await human(page).textContent(), label);
     await context.close();
   }
+  // The demo switches language in place, as a single-page shop does; the open widget follows
+  // (Kefu.setLocale), keeps the conversation and answers from the new language's FAQ.
+  const { context, page, errors } = await shopPage();
+  await openWithFaq(page);
+  await askWidget(page, "发票怎么开");
+  const english = page.waitForResponse((r) => r.url().endsWith("/faq/en.kfb"));
+  await page.locator(".shop-langs a[lang=en]").click();
+  assert.equal((await english).status(), 200);
+  await page.locator(".kefu-human", { hasText: "Talk to a human" }).waitFor();
+  assert.equal(await page.locator("h1").textContent(), "Pre-Qingming Longjing, 250 g gift box");
+  assert.match(page.url(), /\?lang=en$/);
+  assert.equal(await page.locator(".kefu-launcher").getAttribute("aria-label"), "Close support chat");
+  assert.equal(await page.locator(".kefu-message--shopper").first().textContent(), "发票怎么开");
+  await askWidget(page, "how much does shipping cost");
+  assert.equal(await page.locator(".kefu-answer").count(), 2, "answered from the English FAQ");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a shop embeds <kefu-widget>, says who the shopper is and switches its language", async () => {
+  const context = await browser.newContext(DESKTOP);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // A page of the shop's own: the element carries the settings, the loader comes from Kefu.
+  await page.route(`${BASE}/account/orders`, (route) => route.fulfill({
+    contentType: "text/html; charset=utf-8",
+    body: `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>My orders</title></head>
+      <body><h1>我的订单</h1><kefu-widget locale="en" hotline="+1 555 0100" data-test="mine"></kefu-widget>
+      <script src="/kefu/loader.js" async></script></body></html>`,
+  }));
+  await page.goto(`${BASE}/account/orders`);
+  const launcher = page.locator("kefu-widget .kefu-launcher");
+  await launcher.waitFor();
+  assert.equal(await page.locator("kefu-widget").count(), 1, "the page's element is the host; no second one");
+  assert.equal(await page.locator("kefu-widget").getAttribute("data-test"), "mine");
+  assert.equal(await launcher.getAttribute("aria-label"), "Chat with support", "the element's locale wins over <html lang>");
+  await page.evaluate(() => window.Kefu.identify({ name: "Ada Lovelace", email: "ada@example.com", customer_id: 1001 }));
+
+  await openWithFaq(page);
+  assert.equal(await human(page).textContent(), "Talk to a human");
+  // The page changes the element's language: the widget follows and loads that FAQ.
+  const traditional = page.waitForResponse((r) => r.url().endsWith("/faq/zh-TW.kfb"));
+  await page.evaluate(() => document.querySelector("kefu-widget").setAttribute("locale", "zh-TW"));
+  await traditional;
+  await page.locator(".kefu-human", { hasText: "轉人工" }).waitFor();
+  assert.equal(await launcher.getAttribute("aria-label"), "關閉客服視窗");
+  await askWidget(page, "退貨");
+  assert.equal(await page.locator(".kefu-answer").count(), 1);
+  await page.evaluate(() => window.Kefu.setLocale("en"));
+  await page.locator(".kefu-human", { hasText: "Talk to a human" }).waitFor();
+  await page.evaluate(() => window.Kefu.setLocale("klingon")); // unknown: nothing changes
+  assert.equal(await human(page).textContent(), "Talk to a human");
+
+  // The hand-off carries who the shop said the shopper is.
+  await human(page).click();
+  await page.locator("#kefu-form-message").fill("Where is my parcel?");
+  const posted = page.waitForResponse((r) => r.url().endsWith("/api/v1/escalations"));
+  await page.locator(".kefu-form .kefu-primary").click();
+  const receipt = await (await posted).json();
+  await page.locator(".kefu-receipt", { hasText: "+1 555 0100" }).waitFor();
+  const stored = (await cases()).find((c) => c.case_id === receipt.case_id);
+  assert.deepEqual(stored.escalation.customer, { name: "Ada Lovelace", email: "ada@example.com", customer_id: "1001" });
+  assert.equal(stored.escalation.locale, "en");
+  await page.screenshot({ path: join(SHOTS, "desktop-embedded-element.png") });
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test("on a phone the panel fills the screen and keeps the human button", async () => {
@@ -489,9 +556,11 @@ test("when the wasm cannot load, a plain form still reaches a person and makes o
   const page = await context.newPage();
   await page.route(/\.wasm$/, (route) => route.abort("blockedbyclient"));
   await page.goto(`${BASE}/?lang=en`);
+  await page.evaluate(() => window.Kefu.identify({ name: "Lin Yi", email: "lin.yi@example.com", customer_id: "C-42" }));
   await page.locator(".kefu-launcher").tap();
   const fallback = page.locator(".kefu-fallback");
   await fallback.waitFor();
+  assert.equal(await page.locator("#kefu-fb-contact").inputValue(), "lin.yi@example.com", "the shop's e-mail is offered");
   assert.match(await fallback.textContent(), /400-820-8820/);
   assert.equal(await fallback.locator('a[href="tel:400-820-8820"]').count(), 1);
   await page.addScriptTag({ path: axePath });
@@ -512,6 +581,7 @@ test("when the wasm cannot load, a plain form still reaches a person and makes o
   await page.screenshot({ path: join(SHOTS, "phone-fallback-sent.png") });
   const made = (await cases()).filter((c) => c.escalation.message === marker);
   assert.equal(made.length, 1, "one case with the message");
+  assert.deepEqual(made[0].escalation.customer, { name: "Lin Yi", customer_id: "C-42" });
   await context.close();
 
   // Even with the fallback form blocked too, the launcher still gives the hotline.

@@ -1,4 +1,5 @@
-/*! Demo shop: language switch (?lang=zh-CN | zh-TW | en) for the static product page. */
+/*! Demo shop: language switch (?lang=zh-CN | zh-TW | en) for the static product page; the
+    links switch in place, as a single-page shop would, and tell the widget (Kefu.setLocale). */
 (function () {
   "use strict";
   var TEXTS = {
@@ -18,18 +19,40 @@
       photoAlt: "Longjing tea gift box", doc: "Qinghe Tea · Longjing 250 g"
     }
   };
-  var lang = new URLSearchParams(location.search).get("lang");
-  if (lang !== "zh-TW" && lang !== "en") lang = "zh-CN";
-  document.documentElement.lang = lang;
-  var texts = TEXTS[lang];
-  if (!texts) return;
-  document.addEventListener("DOMContentLoaded", function () {
+  function pick(tag) {
+    return tag === "zh-TW" || tag === "en" ? tag : "zh-CN";
+  }
+  function show(lang) {
+    var texts = TEXTS[lang];
+    document.documentElement.lang = lang;
     document.title = texts.doc;
     document.querySelectorAll("[data-t]").forEach(function (el) {
       el.textContent = texts[el.getAttribute("data-t")];
     });
     document.querySelectorAll("[data-t-alt]").forEach(function (el) {
       el.alt = texts[el.getAttribute("data-t-alt")];
+    });
+  }
+  var lang = pick(new URLSearchParams(location.search).get("lang"));
+  document.documentElement.lang = lang;
+  document.addEventListener("DOMContentLoaded", function () {
+    // The page as written is the zh-CN one.
+    var original = (TEXTS["zh-CN"] = { doc: document.title });
+    document.querySelectorAll("[data-t]").forEach(function (el) {
+      original[el.getAttribute("data-t")] = el.textContent;
+    });
+    document.querySelectorAll("[data-t-alt]").forEach(function (el) {
+      original[el.getAttribute("data-t-alt")] = el.alt;
+    });
+    show(lang);
+    document.querySelectorAll(".shop-langs a").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var next = pick(link.getAttribute("lang"));
+        history.replaceState(null, "", "?lang=" + next);
+        show(next);
+        if (window.Kefu) window.Kefu.setLocale(next);
+      });
     });
   });
 })();

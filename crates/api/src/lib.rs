@@ -212,6 +212,65 @@ impl Contact {
     }
 }
 
+/// Who the shop says the shopper is (`Kefu.identify({name, email, customer_id})` on a page
+/// where they are logged in); every part is optional.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug, Default)]
+pub struct Customer {
+    /// The name the shop knows them by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Their account's e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The shop's own id for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+}
+
+impl Customer {
+    /// What a page said, made safe to send: parts trimmed and cut to [`limits::MAX_SHORT_CHARS`],
+    /// blank parts and an e-mail that is not one dropped (a shop's mistake must not cost the
+    /// shopper their hand-off); `None` when nothing is left.
+    ///
+    /// ```
+    /// use kefu_api::Customer;
+    /// let c = Customer::from_page(" Ada ", "not-an-email", "C-1").unwrap();
+    /// assert_eq!((c.name.as_deref(), c.email, c.customer_id.as_deref()), (Some("Ada"), None, Some("C-1")));
+    /// assert_eq!(Customer::from_page("", " ", ""), None);
+    /// ```
+    pub fn from_page(name: &str, email: &str, customer_id: &str) -> Option<Customer> {
+        let part = |value: &str| {
+            let value = value.trim();
+            (!value.is_empty()).then(|| value.chars().take(limits::MAX_SHORT_CHARS).collect())
+        };
+        let customer = Customer {
+            name: part(name),
+            email: part(email).filter(|email: &String| is_email(email)),
+            customer_id: part(customer_id),
+        };
+        (customer != Customer::default()).then_some(customer)
+    }
+
+    /// Checks every part; an absent part is fine.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        for (field, value) in [
+            ("customer.name", &self.name),
+            ("customer.email", &self.email),
+            ("customer.customer_id", &self.customer_id),
+        ] {
+            if let Some(value) = value {
+                check_len(field, value, limits::MAX_SHORT_CHARS)?;
+            }
+        }
+        match &self.email {
+            Some(email) if !is_email(email) => {
+                Err(FieldError::new("customer.email", Problem::NotAnEmail))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Plausible, not RFC-complete: one `@`, something before it, a dotted domain after it.
 fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
@@ -261,6 +320,9 @@ pub struct NewEscalation {
     /// How to reach the shopper, if they said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
+    /// Who the shop's page says the shopper is, if it said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Customer>,
 }
 
 impl NewEscalation {
@@ -294,6 +356,9 @@ impl NewEscalation {
         }
         if let Some(contact) = &self.contact {
             contact.validate()?;
+        }
+        if let Some(customer) = &self.customer {
+            customer.validate()?;
         }
         Ok(())
     }
@@ -348,6 +413,20 @@ impl NewEscalation {
             }
             if let Some(phone) = &contact.phone {
                 json_field(&mut out, "phone", phone);
+            }
+            close_object(&mut out);
+            out.push(',');
+        }
+        if let Some(customer) = &self.customer {
+            out.push_str("\"customer\":{");
+            for (name, value) in [
+                ("name", &customer.name),
+                ("email", &customer.email),
+                ("customer_id", &customer.customer_id),
+            ] {
+                if let Some(value) = value {
+                    json_field(&mut out, name, value);
+                }
             }
             close_object(&mut out);
             out.push(',');
@@ -701,6 +780,7 @@ mod tests {
                 email: Some("a@b.cn".into()),
                 phone: Some("+886 2 1234".into()),
             }),
+            customer: None,
         };
         let only_email = NewEscalation {
             contact: Some(Contact {
@@ -713,7 +793,22 @@ mod tests {
             contact: Some(Contact::default()),
             ..valid()
         };
-        for e in [valid(), full, only_email, empty_contact] {
+        let customer = NewEscalation {
+            customer: Customer::from_page("王\"小明\"", "xm@example.cn", "C-1001"),
+            ..valid()
+        };
+        let customer_id_only = NewEscalation {
+            customer: Customer::from_page("", "", "C-7"),
+            ..only_email.clone()
+        };
+        for e in [
+            valid(),
+            full,
+            only_email,
+            empty_contact,
+            customer,
+            customer_id_only,
+        ] {
             let ours: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
             let serdes: serde_json::Value = serde_json::to_value(&e).unwrap();
             assert_eq!(ours, serdes, "{}", e.to_json());

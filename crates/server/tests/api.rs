@@ -326,6 +326,15 @@ async fn bad_requests_get_a_json_reason_and_store_nothing() {
             "invalid_field",
         ),
         (
+            Some("key-bad-customer"),
+            escalation("hi").replace(
+                r#""contact":"#,
+                r#""customer":{"name":"Ada","email":"ada at example"},"contact":"#,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+        ),
+        (
             Some("key-huge-body"),
             escalation(&"x".repeat(300 * 1024)),
             StatusCode::PAYLOAD_TOO_LARGE,

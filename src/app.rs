@@ -36,6 +36,9 @@ pub struct AppProps {
     /// Start with the panel open.
     #[prop_or_default]
     pub open: bool,
+    /// Move focus into the panel when it starts open (the shopper just asked for it).
+    #[prop_or_default]
+    pub focus: bool,
     /// Where the FAQ bundles are (`<faq><locale>.kfb`); empty: no FAQ, every question
     /// gets an honest "not sure" and the human button.
     #[prop_or_default]
@@ -423,14 +426,22 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     // Opening and closing are told to the page (`kefu:open`, `kefu:close`; not mounting closed
-    // to send a queued hand-off).
+    // to send a queued hand-off). A panel the shopper opens takes focus, in the composer.
+    let panel = use_node_ref();
     {
         let mounted = use_mut_ref(|| false);
+        let (panel, focus) = (panel.clone(), props.focus);
         use_effect_with(state.open, move |open| {
-            if *open || std::mem::replace(&mut *mounted.borrow_mut(), true) {
+            let was_mounted = std::mem::replace(&mut *mounted.borrow_mut(), true);
+            if *open || was_mounted {
                 bindings::emit(if *open { "open" } else { "close" }, &JsValue::NULL);
             }
-            *mounted.borrow_mut() = true;
+            if let Some(panel) = panel
+                .cast::<web_sys::Element>()
+                .filter(|_| was_mounted || focus)
+            {
+                crate::focus::cycle(&panel, ".kefu-input", 0);
+            }
         });
     }
     // The FAQ in the shopper's language is fetched when the panel first opens (never before
@@ -572,12 +583,21 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
+    // The dialog pattern: Escape closes, Tab and Shift+Tab go around inside the panel.
     let onkeydown = {
-        let onclose = onclose.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                onclose.emit(());
+        let (onclose, panel) = (onclose.clone(), panel.clone());
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Escape" => onclose.emit(()),
+            "Tab" => {
+                let step = if e.shift_key() { -1 } else { 1 };
+                if panel
+                    .cast::<web_sys::Element>()
+                    .is_some_and(|panel| crate::focus::cycle(&panel, crate::focus::TABBABLE, step))
+                {
+                    e.prevent_default();
+                }
             }
+            _ => {}
         })
     };
 
@@ -611,7 +631,7 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <div class="kefu" lang={state.locale.as_str()}>
             if state.open {
-                <section id="kefu-panel" class="kefu-panel" role="dialog" aria-labelledby="kefu-title" {onkeydown}>
+                <section ref={panel} id="kefu-panel" class="kefu-panel" role="dialog" aria-labelledby="kefu-title" {onkeydown}>
                     { header }
                     <MessageList lines={state.lines.clone()} texts={t} onask={onsend.clone()} {onvote} onhuman={onoffer} />
                     { sheet }

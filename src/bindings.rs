@@ -17,6 +17,9 @@ pub struct Boot {
     pub faq: String,
     /// Whether the shopper already asked to open the panel.
     pub open: bool,
+    /// Whether focus moves into the panel at once (the shopper or the page opened it; not a
+    /// page that restores a panel left open on the previous page).
+    pub focus: bool,
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -41,6 +44,7 @@ pub fn boot() -> Option<Boot> {
         hotline: get_string(&boot, "hotline"),
         faq: get_string(&boot, "faq").unwrap_or_default(),
         open: get(&boot, "open").as_bool().unwrap_or(false),
+        focus: get(&boot, "focus").as_bool().unwrap_or(false),
     })
 }
 

@@ -15,6 +15,7 @@ pub mod app;
 pub mod bindings;
 pub mod components;
 pub mod error;
+pub mod focus;
 pub mod hooks;
 pub mod i18n;
 pub mod services;
@@ -38,6 +39,7 @@ pub fn start() -> bool {
         hotline: boot.hotline.map(Into::into),
         faq: boot.faq.into(),
         open: boot.open,
+        focus: boot.focus,
         remember: true,
     };
     yew::Renderer::<App>::with_root_and_props(boot.root, props).render();

@@ -161,7 +161,7 @@
     load().then(function (module) {
       window.__kefuBoot = {
         root: mountPoint, api: config.api, locale: config.locale, hotline: config.hotline,
-        faq: base + "faq/", open: show !== false, customer: customer
+        faq: base + "faq/", open: show !== false, focus: show === undefined, customer: customer
       };
       if (!module.mount()) throw new Error("kefu: mount failed");
       mounted = true;

@@ -3,7 +3,6 @@
 
 use crate::hooks::use_composing;
 use crate::suggest::{Suggestion, MIN_CHARS};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Properties of [`Composer`].
@@ -27,32 +26,8 @@ const SUGGEST_AFTER_MS: i32 = 150;
 /// Moves focus among the suggestion buttons in `list`: `step` from the focused one, or to the
 /// first. Returns whether a button took focus.
 fn focus_suggestion(list: &NodeRef, step: i32) -> bool {
-    let Some(list) = list.cast::<web_sys::Element>() else {
-        return false;
-    };
-    let Ok(buttons) = list.query_selector_all("button") else {
-        return false;
-    };
-    let count = buttons.length() as i32;
-    if count == 0 {
-        return false;
-    }
-    let focused = list
-        .get_root_node()
-        .dyn_into::<web_sys::ShadowRoot>()
-        .ok()
-        .and_then(|root| root.active_element());
-    let current = (0..count).find(|&i| {
-        buttons
-            .item(i as u32)
-            .zip(focused.as_ref())
-            .is_some_and(|(b, f)| &b == f.unchecked_ref::<web_sys::Node>())
-    });
-    let next = current.map_or(0, |i| (i + step).rem_euclid(count));
-    buttons
-        .item(next as u32)
-        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-        .is_some_and(|b| b.focus().is_ok())
+    list.cast::<web_sys::Element>()
+        .is_some_and(|list| crate::focus::cycle(&list, "button", step))
 }
 
 /// The composer.

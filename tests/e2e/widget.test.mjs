@@ -321,6 +321,23 @@ test("the shop's page opens and closes the widget with window.Kefu and hears its
   await page.keyboard.press("Enter");
   await page.locator(".kefu-panel").waitFor();
   assert.equal(await launcher.getAttribute("aria-controls"), "kefu-panel");
+  // The dialog pattern: the opened panel takes focus in the composer, and Tab / Shift+Tab go
+  // around inside it, never out onto the page.
+  const focused = () => page.evaluate(() => {
+    const active = document.getElementById("kefu-host").shadowRoot.activeElement;
+    return active && active.closest(".kefu-panel") ? active.className : `outside: ${document.activeElement.tagName}`;
+  });
+  assert.equal(await focused(), "kefu-input");
+  const visited = [];
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press("Tab");
+    visited.push(await focused());
+  }
+  assert.ok(visited.includes("kefu-human") && visited.includes("kefu-close"), visited.join(", "));
+  assert.ok(visited.every((name) => !name.startsWith("outside")), visited.join(", "));
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Shift+Tab");
+  assert.ok(!(await focused()).startsWith("outside"));
   await human(page).click();
   await page.locator("#kefu-form-message").fill("Kefu API test");
   await page.locator(".kefu-form .kefu-primary").click();
@@ -504,13 +521,32 @@ test("a shop embeds <kefu-widget>, says who the shopper is and switches its lang
 });
 
 test("on a phone the panel fills the screen and keeps the human button", async () => {
-  const { context, page, errors } = await shopPage(PHONE);
+  // axe-core is injected inline, which the demo's CSP rightly refuses; the CSP test covers it.
+  const { context, page, errors } = await shopPage({ ...PHONE, bypassCSP: true });
   await page.screenshot({ path: join(SHOTS, "phone-closed.png") });
   await openWidget(page, { tap: true });
   const box = await page.locator(".kefu-panel").boundingBox();
   assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 390, 844]);
   assert.ok(await human(page).isVisible());
   await page.screenshot({ path: join(SHOTS, "phone-open.png") });
+  // Fingers, not pointers: every control is at least 44 px each way, and fields use 16 px
+  // text so the browser does not zoom in when one takes focus.
+  await page.locator(".kefu-input").fill("退货");
+  await page.locator(".kefu-send").tap();
+  await page.locator(".kefu-answer").waitFor();
+  const small = await page.evaluate(() => {
+    const root = document.getElementById("kefu-host").shadowRoot;
+    const controls = [...root.querySelectorAll("button, textarea, input")].filter((el) => el.checkVisibility());
+    return controls.flatMap((el) => {
+      const r = el.getBoundingClientRect();
+      const font = parseFloat(getComputedStyle(el).fontSize);
+      const problems = [];
+      if (r.width < 44 || r.height < 44) problems.push(`${el.className} ${r.width}x${r.height}`);
+      if (el.tagName !== "BUTTON" && font < 16) problems.push(`${el.className} font ${font}px`);
+      return problems;
+    });
+  });
+  assert.deepEqual(small, []);
   await human(page).tap();
   await page.locator(".kefu-form").waitFor();
   await page.screenshot({ path: join(SHOTS, "phone-form.png") });
@@ -524,6 +560,19 @@ test("on a phone the panel fills the screen and keeps the human button", async (
   assert.ok(composer.y + composer.height <= 460, `composer ends at ${composer.y + composer.height}`);
   assert.ok(await human(page).isVisible());
   await page.screenshot({ path: join(SHOTS, "phone-keyboard.png") });
+
+  // The whole hand-off works by touch too, and the receipt is accessible.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await human(page).tap();
+  await page.locator("#kefu-form-message").fill("手机上转人工");
+  await page.locator(".kefu-form .kefu-primary").tap();
+  await page.locator(".kefu-receipt").waitFor();
+  assert.ok(await human(page).isVisible());
+  await page.screenshot({ path: join(SHOTS, "phone-receipt.png") });
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () =>
+    (await window.axe.run("#kefu-host", { resultTypes: ["violations"] })).violations.map((v) => v.id));
+  assert.deepEqual(violations, []);
   assert.deepEqual(errors, []);
   await context.close();
 });

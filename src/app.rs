@@ -312,7 +312,7 @@ fn escalation(state: &State, session: &str, contact: Option<Contact>) -> NewEsca
             .take(limits::MAX_SHORT_CHARS)
             .collect(),
         reason: state.handoff.reason,
-        topic: None,
+        topic: state.topic().map(|(entry_id, _)| entry_id.to_owned()),
         message: state.handoff.message.trim().to_owned(),
         summary,
         transcript,
@@ -606,6 +606,7 @@ pub fn App(props: &AppProps) -> Html {
         Sheet::Form => html! {
             <HandoffForm
                 texts={t}
+                topic={state.topic().map(|(_, question)| AttrValue::from(question.to_owned()))}
                 message={AttrValue::from(state.handoff.message.clone())}
                 summary={AttrValue::from(state.handoff.summary.clone())}
                 contact={AttrValue::from(state.handoff.contact.clone())}

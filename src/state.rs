@@ -237,6 +237,17 @@ impl State {
             .collect()
     }
 
+    /// What the conversation is about, for the agents' queue: the FAQ entry last answered,
+    /// as `(entry id, question)`.
+    pub fn topic(&self) -> Option<(&str, &str)> {
+        self.lines.iter().rev().find_map(|line| match line {
+            Line::Answer {
+                entry_id, question, ..
+            } => Some((entry_id.as_str(), question.as_str())),
+            _ => None,
+        })
+    }
+
     /// The case summary, in the shopper's language (they may edit it): the questions asked and
     /// the FAQ answers shown, with votes.
     pub fn summary(&self) -> String {
@@ -713,6 +724,9 @@ mod tests {
             Line::Suggestions(vec!["怎么退货？".into(), "退款多久到账？".into()])
         );
         assert_eq!(s.transcript()[1].text, "[FAQ: 运费怎么算？] 全场包邮。");
+        // Suggestions after it do not change what the conversation was about.
+        assert_eq!(s.topic(), Some(("shipping_fee", "运费怎么算？")));
+        assert_eq!(State::new(Locale::ZhCn, true).topic(), None);
     }
 
     #[test]

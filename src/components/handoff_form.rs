@@ -11,6 +11,9 @@ use yew::prelude::*;
 pub struct HandoffFormProps {
     /// The UI words.
     pub texts: &'static Texts,
+    /// The FAQ question the conversation was about, if any.
+    #[prop_or_default]
+    pub topic: Option<AttrValue>,
     /// The message field.
     pub message: AttrValue,
     /// The summary field.
@@ -90,6 +93,9 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
     html! {
         <form class="kefu-sheet kefu-form" aria-labelledby="kefu-form-title" novalidate=true {onsubmit}>
             <h3 id="kefu-form-title" class="kefu-sheet-title">{ texts.form_title }</h3>
+            if let Some(topic) = &props.topic {
+                <p class="kefu-topic">{ texts.form_topic }{ texts.colon }<strong>{ topic }</strong></p>
+            }
             <label class="kefu-label" for="kefu-form-message">{ texts.form_message }</label>
             <textarea
                 id="kefu-form-message"

@@ -505,8 +505,9 @@ test("a shop embeds <kefu-widget>, says who the shopper is and switches its lang
   await page.evaluate(() => window.Kefu.setLocale("klingon")); // unknown: nothing changes
   assert.equal(await human(page).textContent(), "Talk to a human");
 
-  // The hand-off carries who the shop said the shopper is.
+  // The hand-off carries who the shop said the shopper is, and what the talk was about.
   await human(page).click();
+  assert.equal(await page.locator(".kefu-topic strong").textContent(), "怎麼退貨？");
   await page.locator("#kefu-form-message").fill("Where is my parcel?");
   const posted = page.waitForResponse((r) => r.url().endsWith("/api/v1/escalations"));
   await page.locator(".kefu-form .kefu-primary").click();
@@ -515,6 +516,7 @@ test("a shop embeds <kefu-widget>, says who the shopper is and switches its lang
   const stored = (await cases()).find((c) => c.case_id === receipt.case_id);
   assert.deepEqual(stored.escalation.customer, { name: "Ada Lovelace", email: "ada@example.com", customer_id: "1001" });
   assert.equal(stored.escalation.locale, "en");
+  assert.equal(stored.escalation.topic, "return_goods");
   await page.screenshot({ path: join(SHOTS, "desktop-embedded-element.png") });
   assert.deepEqual(errors, []);
   await context.close();

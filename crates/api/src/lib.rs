@@ -1,8 +1,9 @@
 //! Kefu wire contract: the serde types and limits shared by the widget and the server.
 //!
 //! This crate is the only contract between the two sides. Both validate with the same
-//! functions ([`NewEscalation::validate`], [`Contact::parse`]) so that the widget can show a
-//! clear error before sending and the server enforces exactly the same rules.
+//! functions ([`NewEscalation::validate`], [`Contact::parse`], [`orders::OrderLookup::validate`])
+//! so that the widget can show a clear error before sending and the server enforces exactly the
+//! same rules.
 //!
 //! Design decisions:
 //! - JSON field names are `snake_case`; enums travel as lower-case strings.
@@ -12,6 +13,7 @@
 
 pub mod events;
 pub mod mask;
+pub mod orders;
 pub mod signals;
 
 use serde::{Deserialize, Serialize};
@@ -530,6 +532,8 @@ pub enum Problem {
     NotAnEmail,
     /// Not a phone number.
     NotAPhone,
+    /// Neither an e-mail address nor the last 4 digits of a phone number.
+    NotAVerifier,
 }
 
 /// A validation failure: which field, and what is wrong with it.
@@ -557,6 +561,10 @@ impl fmt::Display for FieldError {
             Problem::TooMany { max } => write!(f, "{field} has more than {max} items"),
             Problem::NotAnEmail => write!(f, "{field} is not an e-mail address"),
             Problem::NotAPhone => write!(f, "{field} is not a phone number"),
+            Problem::NotAVerifier => write!(
+                f,
+                "{field} is not an e-mail address or the last 4 digits of a phone number"
+            ),
         }
     }
 }

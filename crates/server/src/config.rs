@@ -1,6 +1,8 @@
 //! Server configuration from the command line, with `KEFU_*` environment overrides.
 
 use crate::hours::{parse_utc_offset, BusinessHours};
+use crate::orders::parse_orders_url;
+use axum::http::Uri;
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -30,8 +32,8 @@ pub struct Config {
     #[arg(long, env = "KEFU_AGENT_TOKEN", hide_env_values = true)]
     pub agent_token: Option<String>,
 
-    /// Serve the demo shop at `/` and, unless a token is given, open the agents' API
-    /// with the token `demo-agent`.
+    /// Serve the demo shop at `/`, load the demo orders and, unless a token is given, open the
+    /// agents' API with the token `demo-agent`.
     #[arg(long, env = "KEFU_DEMO")]
     pub demo: bool,
 
@@ -43,6 +45,12 @@ pub struct Config {
     /// The shop's time zone as an offset from UTC, e.g. `+08:00`.
     #[arg(long, env = "KEFU_UTC_OFFSET", default_value = "+08:00", value_parser = parse_utc_offset, allow_hyphen_values = true)]
     pub utc_offset: i16,
+
+    /// The shop's order system, e.g. `http://orders.internal:8000/kefu/lookup`: order lookups
+    /// are POSTed there as JSON (README, "Orders"). Without it, the server answers from its
+    /// own `orders` table (which `--demo` fills with demo orders).
+    #[arg(long, env = "KEFU_ORDERS_URL", value_parser = parse_orders_url)]
+    pub orders_url: Option<Uri>,
 }
 
 impl Config {

@@ -1,7 +1,7 @@
 //! One error type for every route: client errors say what was wrong, internal errors are logged.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kefu_api::{ApiError, FieldError};
@@ -22,6 +22,16 @@ pub enum AppError {
         /// The field to blame, if any.
         field: Option<&'static str>,
     },
+    /// Too many requests: 429 `rate_limited` with a `Retry-After` header.
+    #[error("rate limited for {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the client may try again.
+        retry_after_secs: u64,
+    },
+    /// The shop's order system failed; it is logged, the client hears 502
+    /// `order_source_unavailable`.
+    #[error("order source: {0}")]
+    OrderSourceUnavailable(String),
     /// Something broke inside; the client only hears "something went wrong".
     #[error("internal: {0}")]
     Internal(#[from] anyhow::Error),
@@ -41,6 +51,15 @@ impl AppError {
     /// 404 with a uniform body.
     pub fn not_found() -> Self {
         AppError::client(StatusCode::NOT_FOUND, "not_found", "no such resource")
+    }
+
+    /// 404 for an order lookup: the same for an unknown order and a wrong verifier.
+    pub fn order_not_found() -> Self {
+        AppError::client(
+            StatusCode::NOT_FOUND,
+            "order_not_found",
+            "no order matches this order number and e-mail or phone digits",
+        )
     }
 
     /// 401 asking for a bearer token.
@@ -67,6 +86,25 @@ impl From<FieldError> for AppError {
 impl From<crate::store::StoreError> for AppError {
     fn from(err: crate::store::StoreError) -> Self {
         AppError::Internal(err.into())
+    }
+}
+
+impl From<crate::orders::OrderSourceError> for AppError {
+    fn from(err: crate::orders::OrderSourceError) -> Self {
+        match err {
+            crate::orders::OrderSourceError::Store(err) => err.into(),
+            crate::orders::OrderSourceError::Unavailable(what) => {
+                AppError::OrderSourceUnavailable(what)
+            }
+        }
+    }
+}
+
+impl From<crate::limits::RetryAfter> for AppError {
+    fn from(retry: crate::limits::RetryAfter) -> Self {
+        AppError::RateLimited {
+            retry_after_secs: retry.0,
+        }
     }
 }
 
@@ -119,6 +157,32 @@ impl IntoResponse for AppError {
                     field: field.map(str::to_owned),
                 },
             ),
+            AppError::RateLimited { retry_after_secs } => {
+                let body = ApiError {
+                    error: "rate_limited".to_owned(),
+                    message: format!("too many requests; try again in {retry_after_secs} s"),
+                    field: None,
+                };
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, retry_after_secs.to_string())],
+                    Json(body),
+                )
+                    .into_response();
+            }
+            AppError::OrderSourceUnavailable(what) => {
+                tracing::error!(error = %what, "the order system failed");
+                (
+                    StatusCode::BAD_GATEWAY,
+                    ApiError {
+                        error: "order_source_unavailable".to_owned(),
+                        message: "order status cannot be looked up right now; please try again \
+                                  later"
+                            .to_owned(),
+                        field: None,
+                    },
+                )
+            }
             AppError::Internal(err) => {
                 tracing::error!(error = %format!("{err:#}"), "request failed");
                 (

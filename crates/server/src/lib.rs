@@ -9,16 +9,23 @@
 //!   kept in the database, so every server on one database accepts the same tokens and an
 //!   idempotent replay returns the same token.
 //! - Clients never see internal error text ([`error::AppError`]).
+//! - Order lookups ask an [`orders::OrderSource`] trait object: the server's own table, or the
+//!   shop's order system over HTTP. Verifiers are stored only as keyed hashes, under a second
+//!   secret kept in the database.
 
 pub mod config;
 pub mod error;
 pub mod hours;
+pub mod limits;
+pub mod orders;
 pub mod routes;
 pub mod store;
 
 use anyhow::Context;
 use config::Config;
 use hmac::{Hmac, Mac};
+use limits::{Clock, LookupLimits};
+use orders::{HttpOrders, OrderSource, StoredOrders, VerifierKey};
 use sha2::Sha256;
 use std::sync::Arc;
 use store::{CaseStore, SqliteStore};
@@ -36,6 +43,12 @@ pub struct AppState {
     pub agent_token: Option<Arc<str>>,
     /// The configuration the server started with.
     pub config: Arc<Config>,
+    /// Where order lookups are answered.
+    pub orders: Arc<dyn OrderSource>,
+    /// Rate limits of order lookups.
+    pub lookup_limits: Arc<LookupLimits>,
+    /// The clock rate limits read; tests set it by hand.
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -46,12 +59,33 @@ impl AppState {
             .setting_or_insert("token_secret", hex::encode(random_bytes::<32>()?))
             .await
             .context("reading the token secret")?;
+        let stored_orders = stored_orders_in(store.clone()).await?;
+        if config.demo {
+            for order in orders::demo_orders()? {
+                stored_orders
+                    .upsert(&order)
+                    .await
+                    .context("loading the demo orders")?;
+            }
+        }
+        let orders: Arc<dyn OrderSource> = match &config.orders_url {
+            Some(url) => Arc::new(HttpOrders::new(url.clone())),
+            None => Arc::new(stored_orders),
+        };
         Ok(AppState {
             store,
             token_secret: secret.into_bytes().into(),
             agent_token: config.effective_agent_token().map(Into::into),
             config: Arc::new(config),
+            orders,
+            lookup_limits: Arc::default(),
+            clock: Clock::System,
         })
+    }
+
+    /// The built-in order source on this state's database, e.g. to load orders into it.
+    pub async fn stored_orders(&self) -> anyhow::Result<StoredOrders> {
+        stored_orders_in(self.store.clone()).await
     }
 
     /// The shopper's access token for case `id`.
@@ -74,6 +108,18 @@ impl AppState {
         mac.update(&id.to_be_bytes());
         mac
     }
+}
+
+/// The orders in `store`, verifiers hashed under its `verifier_secret` (made on first use).
+async fn stored_orders_in(store: Arc<dyn CaseStore>) -> anyhow::Result<StoredOrders> {
+    let secret = store
+        .setting_or_insert("verifier_secret", hex::encode(random_bytes::<32>()?))
+        .await
+        .context("reading the verifier secret")?;
+    Ok(StoredOrders::new(
+        store,
+        VerifierKey::new(secret.as_bytes()),
+    ))
 }
 
 /// Opens the store named by a database URL.

@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use kefu_server::{app, config::Config, AppState};
+use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -28,7 +29,9 @@ async fn main() -> anyhow::Result<()> {
     {
         println!("agents' API token (demo): {token}");
     }
-    axum::serve(listener, app(state))
+    // The client's address (for the order lookups' rate limits) comes from the connection.
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

@@ -1,10 +1,12 @@
 //! The server's HTTP contract, driven through `app(state)` with `oneshot` on a real SQLite file.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use clap::Parser;
-use http_body_util::BodyExt;
+use common::{read, Reply};
 use kefu_api::events::{CaseEvent, CaseEventKind, CaseEvents};
 use kefu_api::{ApiError, CaseList, CaseStatus, CaseView, EscalationReceipt};
 use kefu_server::{app, config::Config, AppState};
@@ -44,42 +46,9 @@ async fn server_with(extra: &[&str]) -> TestServer {
     }
 }
 
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("{e}: {}", String::from_utf8_lossy(&self.body));
-        })
-    }
-
-    fn error(&self) -> String {
-        let err: ApiError = self.json();
-        err.error
-    }
-}
-
 impl TestServer {
     async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        read(self.app.clone().oneshot(request).await.unwrap()).await
     }
 
     async fn escalate(&self, key: Option<&str>, body: impl Into<Body>) -> Reply {
@@ -225,7 +194,7 @@ async fn the_same_key_returns_the_same_case_never_two() {
         .escalate(Some("retry-key-1"), escalation("something else"))
         .await;
     assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(reused.error(), "idempotency_key_reused");
+    assert_eq!(reused.code(), "idempotency_key_reused");
     assert_eq!(s.open_cases().await.cases.len(), 1);
 }
 
@@ -344,7 +313,7 @@ async fn bad_requests_get_a_json_reason_and_store_nothing() {
     for (key, body, status, code) in cases {
         let reply = s.escalate(*key, body.clone()).await;
         assert_eq!(
-            (reply.status, reply.error().as_str()),
+            (reply.status, reply.code().as_str()),
             (*status, *code),
             "{key:?}"
         );
@@ -360,7 +329,7 @@ async fn bad_requests_get_a_json_reason_and_store_nothing() {
         )
         .await;
     assert_eq!(no_json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(no_json.error(), "unsupported_media_type");
+    assert_eq!(no_json.code(), "unsupported_media_type");
     assert!(s.open_cases().await.cases.is_empty());
 }
 
@@ -421,7 +390,7 @@ async fn unknown_api_routes_and_methods_answer_json() {
     let s = server().await;
     let missing = s.get("/api/v1/nope", None).await;
     assert_eq!(
-        (missing.status, missing.error().as_str()),
+        (missing.status, missing.code().as_str()),
         (StatusCode::NOT_FOUND, "not_found")
     );
     let method = s
@@ -432,7 +401,7 @@ async fn unknown_api_routes_and_methods_answer_json() {
         )
         .await;
     assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(method.error(), "method_not_allowed");
+    assert_eq!(method.code(), "method_not_allowed");
 }
 
 #[tokio::test]
@@ -651,7 +620,7 @@ async fn replies_need_the_agents_token() {
     for token in [None, Some("wrong"), Some(receipt.access_token.as_str())] {
         let reply = s.post_json_as(&url, token, json!({"text": "hi"})).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{token:?}");
-        assert_eq!(reply.error(), "unauthorized");
+        assert_eq!(reply.code(), "unauthorized");
         // Even a broken body is refused for the token first.
         let broken = s.post_json_as(&url, token, json!({"nope": 1})).await;
         assert_eq!(broken.status, StatusCode::UNAUTHORIZED, "{token:?}");
@@ -672,7 +641,7 @@ async fn events_need_the_cases_access_token() {
 
     let none = s.get(&url, None).await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(none.error(), "unauthorized");
+    assert_eq!(none.code(), "unauthorized");
     let wrong = s.get(&url, Some(&other.access_token)).await;
     let unknown = s
         .get(
@@ -689,7 +658,7 @@ async fn events_need_the_cases_access_token() {
         assert_eq!(reply.status, StatusCode::NOT_FOUND);
         assert_eq!(reply.body, wrong.body);
     }
-    assert_eq!(wrong.error(), "not_found");
+    assert_eq!(wrong.code(), "not_found");
 }
 
 #[tokio::test]
@@ -708,7 +677,7 @@ async fn blank_or_too_long_replies_are_refused_and_store_nothing() {
     let url = format!("/api/v1/agent/cases/{}/replies", receipt.case_id);
     let wrong_type = s.post_json_as(&url, Some(AGENT), json!({"text": 5})).await;
     assert_eq!(
-        (wrong_type.status, wrong_type.error().as_str()),
+        (wrong_type.status, wrong_type.code().as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
     );
     let no_json = s
@@ -721,7 +690,7 @@ async fn blank_or_too_long_replies_are_refused_and_store_nothing() {
         )
         .await;
     assert_eq!(
-        (no_json.status, no_json.error().as_str()),
+        (no_json.status, no_json.code().as_str()),
         (StatusCode::BAD_REQUEST, "malformed_json")
     );
     assert_eq!(s.events(&receipt, None).await.events, vec![]);
@@ -753,7 +722,7 @@ async fn replies_to_unknown_cases_are_not_found() {
     for case_id in ["K-999", "999", "K-x", "K--1"] {
         let reply = s.agent_reply(case_id, "hello?").await;
         assert_eq!(
-            (reply.status, reply.error().as_str()),
+            (reply.status, reply.code().as_str()),
             (StatusCode::NOT_FOUND, "not_found"),
             "{case_id}"
         );
@@ -773,7 +742,7 @@ async fn events_after_must_be_a_number() {
         let url = format!("/api/v1/escalations/{}/events?{query}", receipt.case_id);
         let reply = s.get(&url, Some(&receipt.access_token)).await;
         assert_eq!(
-            (reply.status, reply.error().as_str()),
+            (reply.status, reply.code().as_str()),
             (StatusCode::BAD_REQUEST, "invalid_query"),
             "{query}"
         );

@@ -4,6 +4,7 @@ mod agent;
 mod assets;
 mod escalations;
 mod health;
+mod orders;
 mod signals;
 
 use crate::error::AppError;
@@ -22,6 +23,7 @@ pub fn app(state: AppState) -> Router {
         .merge(escalations::router())
         .merge(agent::router())
         .merge(signals::router())
+        .merge(orders::router())
         .fallback(|| async { AppError::not_found() })
         .method_not_allowed_fallback(|| async {
             AppError::client(
@@ -60,6 +62,8 @@ fn cors(origins: &[String]) -> CorsLayer {
             header::AUTHORIZATION,
             HeaderName::from_static("idempotency-key"),
         ])
+        // So that a widget on the shop's page can read how long a rate limit lasts.
+        .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(3600))
 }
 

@@ -1,4 +1,5 @@
-//! Case storage behind one trait, so routes never know which database holds the cases.
+//! Case storage behind one trait, so routes never know which database holds the cases (and the
+//! server's other records: signals, settings, orders).
 
 mod sqlite;
 
@@ -6,8 +7,12 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use kefu_api::events::{CaseEvent, CaseEventKind};
+use kefu_api::orders::OrderStatus;
 use kefu_api::signals::{EntryVotes, Feedback, UnansweredQuestion};
 use kefu_api::{CaseStatus, Locale, NewEscalation};
+
+/// A verifier hash: HMAC-SHA256 output.
+pub type VerifierHash = [u8; 32];
 
 /// A failure of the database, never shown to clients.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +51,26 @@ pub enum Created {
     Replayed(i64),
     /// The idempotency key was seen before with a different request.
     KeyReused,
+}
+
+/// The hashed verifiers of one order; `None` where the order has no e-mail or no phone.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct OrderVerifiers {
+    /// Hash of the normalised e-mail address.
+    pub email_hash: Option<VerifierHash>,
+    /// Hash of the phone number's last 4 digits.
+    pub phone_hash: Option<VerifierHash>,
+}
+
+/// An order as stored for lookups.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredOrder {
+    /// The normalised order number ([`kefu_api::orders::normalize_order_number`]).
+    pub key: String,
+    /// What proves a shopper may see it.
+    pub verifiers: OrderVerifiers,
+    /// What a lookup answers.
+    pub status: OrderStatus,
 }
 
 /// Where cases live. Implementations must make `create_case` atomic per idempotency key.
@@ -106,6 +131,15 @@ pub trait CaseStore: Send + Sync {
 
     /// A server-wide setting, created with `make` on first use and the same ever after.
     async fn setting_or_insert(&self, name: &str, make: String) -> Result<String, StoreError>;
+
+    /// Stores `order`, replacing any order with the same key.
+    async fn upsert_order(&self, order: &StoredOrder) -> Result<(), StoreError>;
+
+    /// The hashed verifiers of the order with normalised number `key`.
+    async fn order_verifiers(&self, key: &str) -> Result<Option<OrderVerifiers>, StoreError>;
+
+    /// The status of the order with normalised number `key`; read only once a verifier matched.
+    async fn order_status(&self, key: &str) -> Result<Option<OrderStatus>, StoreError>;
 
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -1,8 +1,11 @@
 //! SQLite storage: one file, WAL journal, migrations applied on open.
 
-use super::{CaseStore, Created, StoreError, StoredCase};
+use super::{
+    CaseStore, Created, OrderVerifiers, StoreError, StoredCase, StoredOrder, VerifierHash,
+};
 use async_trait::async_trait;
 use kefu_api::events::{CaseEvent, CaseEventKind};
+use kefu_api::orders::{OrderState, OrderStatus};
 use kefu_api::signals::{EntryVotes, Feedback, UnansweredQuestion};
 use kefu_api::{CaseStatus, Locale, NewEscalation};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -83,6 +86,40 @@ fn case_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCase, StoreError
         status: status_from(row.try_get("status")?)?,
         created_at_ms: row.try_get("created_at_ms")?,
         escalation,
+    })
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn from_json_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn hash_from(bytes: Option<Vec<u8>>) -> Result<Option<VerifierHash>, StoreError> {
+    bytes
+        .map(|b| {
+            VerifierHash::try_from(b.as_slice())
+                .map_err(|_| StoreError::Corrupt(format!("verifier hash of {} bytes", b.len())))
+        })
+        .transpose()
+}
+
+fn order_status_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OrderStatus, StoreError> {
+    let state: &str = row.try_get("state")?;
+    Ok(OrderStatus {
+        order_number: row.try_get("order_number")?,
+        state: OrderState::from_name(state)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown order state {state:?}")))?,
+        events: from_json_text(row.try_get("events_json")?)?,
+        carrier: row.try_get("carrier")?,
+        tracking_number: row.try_get("tracking_number")?,
+        estimated_delivery: row.try_get("estimated_delivery")?,
+        updated_at_ms: row.try_get("updated_at_ms")?,
+        items: from_json_text(row.try_get("items_json")?)?,
+        total_cents: row.try_get("total_cents")?,
+        currency: row.try_get("currency")?,
     })
 }
 
@@ -301,6 +338,69 @@ impl CaseStore for SqliteStore {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    async fn upsert_order(&self, order: &StoredOrder) -> Result<(), StoreError> {
+        let status = &order.status;
+        sqlx::query(
+            "INSERT INTO orders (number_key, order_number, email_hash, phone_hash, state, carrier,
+                                 tracking_number, estimated_delivery, updated_at_ms, total_cents,
+                                 currency, items_json, events_json)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (number_key) DO UPDATE SET
+                 order_number = excluded.order_number, email_hash = excluded.email_hash,
+                 phone_hash = excluded.phone_hash, state = excluded.state,
+                 carrier = excluded.carrier, tracking_number = excluded.tracking_number,
+                 estimated_delivery = excluded.estimated_delivery,
+                 updated_at_ms = excluded.updated_at_ms, total_cents = excluded.total_cents,
+                 currency = excluded.currency, items_json = excluded.items_json,
+                 events_json = excluded.events_json",
+        )
+        .bind(&order.key)
+        .bind(&status.order_number)
+        .bind(order.verifiers.email_hash.map(Vec::from))
+        .bind(order.verifiers.phone_hash.map(Vec::from))
+        .bind(status.state.as_str())
+        .bind(&status.carrier)
+        .bind(&status.tracking_number)
+        .bind(&status.estimated_delivery)
+        .bind(status.updated_at_ms)
+        .bind(status.total_cents)
+        .bind(&status.currency)
+        .bind(json_text(&status.items)?)
+        .bind(json_text(&status.events)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn order_verifiers(&self, key: &str) -> Result<Option<OrderVerifiers>, StoreError> {
+        let Some(row) =
+            sqlx::query("SELECT email_hash, phone_hash FROM orders WHERE number_key = ?")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(OrderVerifiers {
+            email_hash: hash_from(row.try_get("email_hash")?)?,
+            phone_hash: hash_from(row.try_get("phone_hash")?)?,
+        }))
+    }
+
+    async fn order_status(&self, key: &str) -> Result<Option<OrderStatus>, StoreError> {
+        sqlx::query(
+            "SELECT order_number, state, carrier, tracking_number, estimated_delivery,
+                    updated_at_ms, total_cents, currency, items_json, events_json
+             FROM orders WHERE number_key = ?",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(order_status_from_row)
+        .transpose()
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -1,0 +1,202 @@
+//! Shared harness of the server tests: a response reader, and for the order tests a listening server (the client's address comes from the
+//! connection) on a real SQLite file with a hand-set clock, an HTTP client, and a stub of a
+//! shop's order system on a free port.
+
+#![allow(dead_code)] // each test binary uses a part
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use clap::Parser;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use kefu_api::orders::OrderStatus;
+use kefu_api::ApiError;
+use kefu_server::limits::Clock;
+use kefu_server::{app, config::Config, AppState};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+/// The manual clock's start: 2026-11-21 13:00 in Beijing.
+pub const T0: i64 = 1_795_237_200_000;
+
+pub const LOOKUP: &str = "/api/v1/orders/lookup";
+
+pub struct TestServer {
+    pub base: String,
+    pub state: AppState,
+    client: Client<HttpConnector, Full<Bytes>>,
+    _dir: Arc<tempfile::TempDir>,
+}
+
+/// A server on a fresh database with `args`, its clock set by hand.
+pub async fn server(args: &[&str]) -> TestServer {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    start(dir, args, |_| {}).await
+}
+
+/// A server on the database in `dir`; `edit` may change the state before it starts.
+pub async fn start(
+    dir: Arc<tempfile::TempDir>,
+    extra: &[&str],
+    edit: impl FnOnce(&mut AppState),
+) -> TestServer {
+    let db = format!("sqlite://{}", dir.path().join("kefu.db").display());
+    let mut args = vec!["kefu-server", "--database", &db, "--assets", "/nonexistent"];
+    args.extend_from_slice(extra);
+    let mut state = AppState::from_config(Config::parse_from(args))
+        .await
+        .unwrap();
+    state.clock = Clock::manual(T0);
+    edit(&mut state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await });
+    TestServer {
+        base: format!("http://{addr}"),
+        state,
+        client: Client::builder(TokioExecutor::new()).build_http(),
+        _dir: dir,
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("{e}: {}", String::from_utf8_lossy(&self.body));
+        })
+    }
+
+    pub fn error(&self) -> ApiError {
+        self.json()
+    }
+
+    /// The `error` code of a JSON error body.
+    pub fn code(&self) -> String {
+        self.error().error
+    }
+
+    pub fn retry_after(&self) -> Option<u64> {
+        let value = self.headers.get(header::RETRY_AFTER)?;
+        Some(value.to_str().unwrap().parse().unwrap())
+    }
+}
+
+/// Reads a whole response, from a real connection or from `oneshot`.
+pub async fn read<B>(response: axum::http::Response<B>) -> Reply
+where
+    B: axum::body::HttpBody,
+    B::Error: std::fmt::Debug,
+{
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+impl TestServer {
+    pub async fn post(&self, content_type: &str, body: impl Into<Bytes>) -> Reply {
+        let request = Request::post(format!("{}{LOOKUP}", self.base))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Full::new(body.into()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    pub async fn send(&self, request: Request<Full<Bytes>>) -> Reply {
+        read(self.client.request(request).await.unwrap()).await
+    }
+
+    pub async fn lookup(&self, order_number: &str, verifier: &str) -> Reply {
+        let body = json!({ "order_number": order_number, "verifier": verifier });
+        self.post("application/json", body.to_string()).await
+    }
+
+    /// A lookup that must find the order.
+    pub async fn found(&self, order_number: &str, verifier: &str) -> OrderStatus {
+        let reply = self.lookup(order_number, verifier).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{order_number} {verifier}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        reply.json()
+    }
+
+    pub async fn not_found(&self, order_number: &str, verifier: &str) -> Reply {
+        let reply = self.lookup(order_number, verifier).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{order_number} {verifier}"
+        );
+        assert_eq!(reply.error().error, "order_not_found");
+        reply
+    }
+}
+
+/// What the stub order system received, and how it answers.
+#[derive(Clone, Default)]
+pub struct Stub {
+    pub received: Arc<Mutex<Vec<Value>>>,
+}
+
+/// A stub of a shop's order system on a free port: `/lookup` knows one order, `/broken`
+/// answers 500, `/garbage` answers 200 with something that is not a status, `/hangs` never
+/// answers.
+pub async fn stub_order_system() -> (String, Stub) {
+    async fn lookup(State(stub): State<Stub>, Json(body): Json<Value>) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        stub.received.lock().unwrap().push(body.clone());
+        if body == json!({"order_number": "DD202611184471", "verifier": "li.lei@example.com"}) {
+            Json(json!({
+                "order_number": "DD20261118-4471",
+                "state": "out_for_delivery",
+                "carrier": "顺丰速运",
+                "updated_at_ms": T0,
+                "events": [{"state": "out_for_delivery", "at_ms": T0, "note": "派送中"}]
+            }))
+            .into_response()
+        } else {
+            StatusCode::NOT_FOUND.into_response()
+        }
+    }
+    let stub = Stub::default();
+    let router = Router::new()
+        .route("/lookup", post(lookup))
+        .route(
+            "/broken",
+            post(|| async { StatusCode::INTERNAL_SERVER_ERROR }),
+        )
+        .route("/garbage", post(|| async { "<html>oops</html>" }))
+        .route("/hangs", post(std::future::pending::<StatusCode>))
+        .with_state(stub.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (format!("http://{addr}"), stub)
+}

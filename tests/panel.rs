@@ -28,6 +28,7 @@ fn open_panel(api: &str, locale: Locale) -> AppProps {
         locale,
         hotline: Some("400-820-8820".into()),
         open: true,
+        focus: false,
         faq: "".into(),
         remember: false,
     }

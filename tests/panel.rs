@@ -147,6 +147,40 @@ async fn the_open_panel_has_header_conversation_and_composer() {
 }
 
 #[wasm_bindgen_test]
+async fn a_panel_the_shopper_opens_takes_focus_and_a_restored_one_does_not() {
+    let active_class = || {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .map(|e| e.class_name())
+    };
+    // Whatever an earlier test focused lets go first.
+    if let Some(focused) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = focused.blur();
+    }
+    mount(open_panel("", Locale::En)).await;
+    assert_ne!(
+        active_class().as_deref(),
+        Some("kefu-input"),
+        "restored: focus stays"
+    );
+    mount(AppProps {
+        focus: true,
+        ..open_panel("", Locale::En)
+    })
+    .await;
+    assert_eq!(
+        active_class().as_deref(),
+        Some("kefu-input"),
+        "opened: in the composer"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn the_human_button_is_there_in_every_panel_state() {
     let root = mount(open_panel(UNREACHABLE_API, Locale::En)).await;
     assert_human_button(&root, "chatting");

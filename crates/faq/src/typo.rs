@@ -156,6 +156,8 @@ impl Vocabulary {
 mod tests {
     use super::*;
 
+    // proptest runs natively only (see Cargo.toml).
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
         fn the_radix_sort_orders_like_the_standard_sort(

@@ -27,7 +27,7 @@ pub struct HttpOrders {
 }
 
 impl HttpOrders {
-    /// Lookups go to `url`, with the default [`TIMEOUT`].
+    /// Lookups go to `url`, with the default timeout (3 s).
     pub fn new(url: Uri) -> Self {
         HttpOrders {
             url,

@@ -11,7 +11,7 @@
 //! - [`HttpOrders`], with `--orders-url URL`: the server POSTs
 //!   `{"order_number": "DD202611184471", "verifier": "li.lei@example.com"}` (both normalised)
 //!   as JSON to the shop's own endpoint, which answers 200 with an
-//!   [`OrderStatus`](kefu_api::orders::OrderStatus) as JSON, or 404 when the order is unknown
+//!   [`OrderStatus`] as JSON, or 404 when the order is unknown
 //!   or the verifier wrong. Anything else, or no answer within 3 s, is
 //!   [`OrderSourceError::Unavailable`] (the shopper gets 502 `order_source_unavailable`).
 //!

@@ -113,13 +113,13 @@
   // The launcher also counts agents' replies that arrived while the panel was closed.
   var unread = 0;
   function isOpen() { return launcher.getAttribute("aria-expanded") === "true"; }
-  function showOpen(isOpen) {
-    var label = words[isOpen ? 2 : 0] + (unread ? " (" + unread + " " + words[3] + ")" : "");
-    launcher.setAttribute("aria-expanded", String(isOpen));
+  function showOpen(expanded) {
+    var label = words[expanded ? 2 : 0] + (unread ? " (" + unread + " " + words[3] + ")" : "");
+    launcher.setAttribute("aria-expanded", String(expanded));
     launcher.setAttribute("aria-label", (launcher.title = label));
     launcher.innerHTML =
       '<svg class="kefu-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' +
-      (isOpen ? "M6 6l12 12M18 6L6 18" : "M4 5h16v11H9l-5 4z") + '"/></svg>' +
+      (expanded ? "M6 6l12 12M18 6L6 18" : "M4 5h16v11H9l-5 4z") + '"/></svg>' +
       (unread ? '<span class="kefu-badge" aria-hidden="true">' + Math.min(unread, 99) + "</span>" : "");
   }
   window.addEventListener("kefu:unread", function (event) {

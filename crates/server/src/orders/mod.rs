@@ -18,6 +18,7 @@
 //! Rate limits, the uniform not-found answer and logging live in the route and apply to both.
 
 mod http;
+pub mod static_files;
 
 pub use http::{parse_orders_url, HttpOrders};
 

@@ -325,6 +325,9 @@ pub struct NewEscalation {
     /// Who the shop's page says the shopper is, if it said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Customer>,
+    /// The order the shopper looked up in the widget and asked about, as the lookup showed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<orders::OrderStatus>,
 }
 
 impl NewEscalation {
@@ -362,6 +365,9 @@ impl NewEscalation {
         if let Some(customer) = &self.customer {
             customer.validate()?;
         }
+        if let Some(order) = &self.order {
+            order.validate()?;
+        }
         Ok(())
     }
 }
@@ -380,7 +386,11 @@ impl NewEscalation {
 
     /// The body as JSON, written by hand: the wasm widget sends it without carrying serde's
     /// serialiser (a test checks that it equals serde's own output).
-    pub fn to_json(&self) -> String {
+    ///
+    /// The typed `order` is not written: the widget holds an attached order as the JSON object
+    /// its lookup answered and passes that text as `order_json`, written as it is (the server
+    /// parses and validates it like every other field).
+    pub fn to_json(&self, order_json: Option<&str>) -> String {
         let mut out = String::with_capacity(256 + self.message.len() + self.summary.len());
         out.push('{');
         json_field(&mut out, "session", &self.session);
@@ -431,6 +441,11 @@ impl NewEscalation {
                 }
             }
             close_object(&mut out);
+            out.push(',');
+        }
+        if let Some(order) = order_json {
+            out.push_str("\"order\":");
+            out.push_str(order);
             out.push(',');
         }
         close_object(&mut out);
@@ -789,6 +804,7 @@ mod tests {
                 phone: Some("+886 2 1234".into()),
             }),
             customer: None,
+            order: None,
         };
         let only_email = NewEscalation {
             contact: Some(Contact {
@@ -817,10 +833,66 @@ mod tests {
             customer,
             customer_id_only,
         ] {
-            let ours: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+            let ours: serde_json::Value = serde_json::from_str(&e.to_json(None)).unwrap();
             let serdes: serde_json::Value = serde_json::to_value(&e).unwrap();
-            assert_eq!(ours, serdes, "{}", e.to_json());
+            assert_eq!(ours, serdes, "{}", e.to_json(None));
         }
+    }
+
+    #[test]
+    fn an_attached_order_is_written_as_the_lookup_answered_it() {
+        let order = r#"{"order_number":"DD20261118-4471","state":"shipped","updated_at_ms":1,"items":[{"name":"耳机","quantity":1}]}"#;
+        let json = valid().to_json(Some(order));
+        let parsed: NewEscalation = serde_json::from_str(&json).unwrap();
+        let attached = parsed.order.as_ref().unwrap();
+        assert_eq!(attached.state, orders::OrderState::Shipped);
+        assert_eq!(attached.items[0].name, "耳机");
+        assert!(parsed.validate().is_ok());
+        assert_eq!(
+            NewEscalation {
+                order: None,
+                ..parsed
+            },
+            valid()
+        );
+    }
+
+    #[test]
+    fn an_attached_order_is_validated() {
+        let order = |number: &str, items: usize| orders::OrderStatus {
+            order_number: number.into(),
+            state: orders::OrderState::Paid,
+            events: vec![],
+            carrier: None,
+            tracking_number: None,
+            estimated_delivery: None,
+            updated_at_ms: 0,
+            items: vec![
+                orders::OrderItem {
+                    name: "茶".into(),
+                    quantity: 1
+                };
+                items
+            ],
+            total_cents: Some(100),
+            currency: Some("CNY".into()),
+        };
+        let with = |o| NewEscalation {
+            order: Some(o),
+            ..valid()
+        };
+        assert!(with(order("DD1", 3)).validate().is_ok());
+        assert_eq!(
+            with(order("--", 0)).validate().unwrap_err().field,
+            "order.order_number"
+        );
+        assert_eq!(
+            with(order("DD1", orders::MAX_ORDER_LINES + 1))
+                .validate()
+                .unwrap_err()
+                .field,
+            "order.items"
+        );
     }
 
     #[test]

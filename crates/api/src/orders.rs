@@ -249,6 +249,74 @@ pub struct OrderStatus {
     pub currency: Option<String>,
 }
 
+/// Most events or items an attached order may carry.
+pub const MAX_ORDER_LINES: usize = 100;
+
+impl OrderStatus {
+    /// Checks an order attached to a hand-off (the widget sends back what the lookup showed):
+    /// a non-empty number of at most [`MAX_ORDER_NUMBER_CHARS`], at most [`MAX_ORDER_LINES`]
+    /// events and items, and short texts. Field names are given as `order.<field>`.
+    ///
+    /// ```
+    /// use kefu_api::orders::{OrderState, OrderStatus};
+    /// let mut order = OrderStatus {
+    ///     order_number: "DD20261118-4471".into(), state: OrderState::Shipped, events: vec![],
+    ///     carrier: None, tracking_number: None, estimated_delivery: None, updated_at_ms: 0,
+    ///     items: vec![], total_cents: None, currency: None,
+    /// };
+    /// assert!(order.validate().is_ok());
+    /// order.order_number = " ".into();
+    /// assert_eq!(order.validate().unwrap_err().field, "order.order_number");
+    /// ```
+    pub fn validate(&self) -> Result<(), FieldError> {
+        use crate::limits::MAX_SHORT_CHARS;
+        if normalize_order_number(&self.order_number).is_empty() {
+            return Err(FieldError::new("order.order_number", Problem::Empty));
+        }
+        check_len(
+            "order.order_number",
+            &self.order_number,
+            MAX_ORDER_NUMBER_CHARS,
+        )?;
+        for (field, count) in [
+            ("order.events", self.events.len()),
+            ("order.items", self.items.len()),
+        ] {
+            if count > MAX_ORDER_LINES {
+                return Err(FieldError::new(
+                    field,
+                    Problem::TooMany {
+                        max: MAX_ORDER_LINES,
+                    },
+                ));
+            }
+        }
+        let texts = [
+            ("order.carrier", self.carrier.as_deref()),
+            ("order.tracking_number", self.tracking_number.as_deref()),
+            (
+                "order.estimated_delivery",
+                self.estimated_delivery.as_deref(),
+            ),
+            ("order.currency", self.currency.as_deref()),
+        ];
+        for (field, text) in texts {
+            check_len(field, text.unwrap_or_default(), MAX_SHORT_CHARS)?;
+        }
+        for event in &self.events {
+            check_len(
+                "order.events.note",
+                event.note.as_deref().unwrap_or_default(),
+                MAX_SHORT_CHARS,
+            )?;
+        }
+        for item in &self.items {
+            check_len("order.items.name", &item.name, MAX_SHORT_CHARS)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -304,6 +304,24 @@ async fn bad_requests_get_a_json_reason_and_store_nothing() {
             "invalid_field",
         ),
         (
+            Some("key-bad-order"),
+            escalation("hi").replace(
+                r#""contact":"#,
+                r#""order":{"order_number":" - ","state":"shipped","updated_at_ms":0},"contact":"#,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+        ),
+        (
+            Some("key-unknown-order-state"),
+            escalation("hi").replace(
+                r#""contact":"#,
+                r#""order":{"order_number":"DD1","state":"lost","updated_at_ms":0},"contact":"#,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
             Some("key-huge-body"),
             escalation(&"x".repeat(300 * 1024)),
             StatusCode::PAYLOAD_TOO_LARGE,

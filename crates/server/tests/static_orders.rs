@@ -286,3 +286,24 @@ fn bad_input_exits_non_zero_with_a_reason() {
     // Nothing was written by any of them.
     assert!(!Path::new(out).exists());
 }
+
+#[test]
+fn the_demo_pages_order_files_hold_every_demo_order() {
+    // www/demo/orders is what the static demo page reads; it must match demo/orders.json.
+    // Each order is found by one of its factors, in turn (100,000 iterations each).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/demo/orders");
+    for (i, record) in demo_orders().unwrap().into_iter().enumerate() {
+        let digits: String = record
+            .phone
+            .iter()
+            .flat_map(|p| p.chars())
+            .filter(char::is_ascii_digit)
+            .collect();
+        let factor = match i % 2 {
+            0 => record.email.clone().unwrap(),
+            _ => digits[digits.len() - 4..].to_owned(),
+        };
+        let found = lookup(&dir, &record.status.order_number, &factor).unwrap();
+        assert_eq!(found.as_ref(), Some(&record.status), "order {i}");
+    }
+}

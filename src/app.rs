@@ -318,6 +318,8 @@ fn escalation(state: &State, session: &str, contact: Option<Contact>) -> NewEsca
         transcript,
         contact,
         customer: bindings::customer(),
+        // Written from `state.handoff.order`, the lookup's own JSON (see `to_json`).
+        order: None,
     };
     escalation.mask_cards();
     escalation
@@ -379,6 +381,21 @@ pub fn App(props: &AppProps) -> Html {
                     if let Some(locale) = other.strip_prefix("locale:").and_then(Locale::from_tag) {
                         handle.dispatch(Action::SetLocale(locale));
                     }
+                    // The order card's "talk to a person about this order" (www/order.js).
+                    // JSON escapes control characters: the order holds no U+001F.
+                    let mut parts = other.split('\u{1f}');
+                    if let (Some("order"), Some(line), Some(json)) =
+                        (parts.next(), parts.next(), parts.next())
+                    {
+                        handle.dispatch(Action::RequestHuman {
+                            reason: EscalationReason::Button,
+                            fresh_key: bindings::random_key(),
+                        });
+                        handle.dispatch(Action::AttachOrder {
+                            line: line.to_owned(),
+                            json: json.to_owned(),
+                        });
+                    }
                 }
             });
             deliver(outbox, state, api_base, session);
@@ -413,7 +430,11 @@ pub fn App(props: &AppProps) -> Html {
         let state = state.clone();
         let api_base = props.api.clone();
         move |faq: &FaqState, text: String| {
-            let (reply, question) = faq.reply(&text);
+            // An order number in the message (the shop's pattern) opens the order card.
+            let (reply, question) = match bindings::order_number(&text) {
+                Some(number) => (Reply::Order(number), None),
+                None => faq.reply(&text),
+            };
             if let Some(question) = question {
                 queue_unanswered(&unanswered, question, api_base.clone(), state.locale);
             }
@@ -551,7 +572,7 @@ pub fn App(props: &AppProps) -> Html {
                 if slot.pending.is_none() {
                     slot.pending = Some(Outbox {
                         key: state.handoff.key.clone(),
-                        body: request.to_json(),
+                        body: request.to_json(state.handoff.order.as_deref()),
                     });
                     slot.attempts = 0;
                 }

@@ -48,6 +48,22 @@ pub fn boot() -> Option<Boot> {
     })
 }
 
+/// The first order number in `text` by the shop's pattern (`data-order-pattern`), found by the
+/// loader's `orderNumber` (case-insensitive, after NFKC folding, so full-width digits and
+/// letters count); `None` without a pattern or a match.
+pub fn order_number(text: &str) -> Option<String> {
+    let find = get(
+        &get(&web_sys::window()?.into(), "__kefuBoot"),
+        "orderNumber",
+    );
+    let found = find
+        .dyn_into::<js_sys::Function>()
+        .ok()?
+        .call1(&JsValue::NULL, &JsValue::from_str(text))
+        .ok()?;
+    found.as_string().filter(|number| !number.is_empty())
+}
+
 /// Who the page says the shopper is (`Kefu.identify()`, kept by the loader on
 /// `window.__kefuBoot.customer`), read when a hand-off is prepared.
 pub fn customer() -> Option<kefu_api::Customer> {

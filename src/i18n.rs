@@ -31,6 +31,8 @@ pub struct Texts {
     pub form_message: &'static str,
     /// Hand-off form: the FAQ topic the conversation was about.
     pub form_topic: &'static str,
+    /// The order card, as the transcript names it.
+    pub order_card: &'static str,
     /// Hand-off form: contact label.
     pub form_contact: &'static str,
     /// Hand-off form: hint under the contact field.
@@ -122,6 +124,7 @@ const ZH_CN: Texts = Texts {
     form_title: "转人工客服",
     form_message: "您想咨询什么？",
     form_topic: "相关问题",
+    order_card: "查订单",
     form_contact: "联系方式（选填：邮箱或手机号）",
     form_contact_hint: "客服回复会显示在这里；留下联系方式，离开页面也能收到回复。",
     form_send: "提交",
@@ -170,6 +173,7 @@ const ZH_TW: Texts = Texts {
     form_title: "轉人工客服",
     form_message: "您想詢問什麼？",
     form_topic: "相關問題",
+    order_card: "查訂單",
     form_contact: "聯絡方式（選填：Email 或手機號碼）",
     form_contact_hint: "客服回覆會顯示在這裡；留下聯絡方式，離開頁面也能收到回覆。",
     form_send: "送出",
@@ -218,6 +222,7 @@ const EN: Texts = Texts {
     form_title: "Talk to a human",
     form_message: "What do you need help with?",
     form_topic: "About",
+    order_card: "Order status",
     form_contact: "Contact (optional: e-mail or phone)",
     form_contact_hint: "Replies appear here; leave a contact to get them after you leave the page.",
     form_send: "Send",

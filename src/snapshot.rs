@@ -93,6 +93,7 @@ impl Snapshot {
                     record(&mut out, &fields);
                 }
                 Line::Agent(text) => record(&mut out, &["g", text]),
+                Line::Order(number) => record(&mut out, &["o", number]),
             }
         }
         if let Some(case) = &self.case {
@@ -154,6 +155,7 @@ impl Snapshot {
                     questions.iter().map(|q| (*q).to_owned()).collect(),
                 )),
                 ["g", text] => snapshot.lines.push(Line::Agent(text.to_owned())),
+                ["o", number] => snapshot.lines.push(Line::Order(number.to_owned())),
                 ["c", case_id, access_token, position, last_event, opens_at] => {
                     snapshot.case = Some(EscalationReceipt {
                         case_id: case_id.to_owned(),
@@ -244,6 +246,8 @@ mod tests {
                 Line::Suggestions(vec!["a".into(), "b".into()]),
                 Line::Shopper(String::new()),
                 Line::Agent("您好，已为您补发".into()),
+                Line::Order("DD20261118-4471".into()),
+                Line::Order(String::new()),
             ],
             case: Some(EscalationReceipt {
                 case_id: "K-1042".into(),

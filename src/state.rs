@@ -6,6 +6,9 @@ use yew::Reducible;
 
 use crate::i18n::texts;
 
+/// The id of the FAQ entry whose answer also opens the order card ("查订单", "order status").
+pub const ORDER_TOPIC: &str = "order_status";
+
 /// A bot line, stored by meaning so it can be shown (and sent) in the shopper's language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BotLine {
@@ -41,6 +44,9 @@ pub enum Line {
     Suggestions(Vec<String>),
     /// What a person from the shop wrote, after the hand-off.
     Agent(String),
+    /// The order card (`www/order.js` fills it), with the order number found in the shopper's
+    /// message; empty when the order topic opened it.
+    Order(String),
 }
 
 /// What the matcher made of a question, ready for the conversation.
@@ -59,6 +65,8 @@ pub enum Reply {
     },
     /// These questions are close.
     Suggest(Vec<String>),
+    /// The message holds this order number: the order card answers.
+    Order(String),
 }
 
 impl Reply {
@@ -127,6 +135,8 @@ pub struct Handoff {
     pub contact: String,
     /// The idempotency key, made once per hand-off and reused by every retry.
     pub key: String,
+    /// The order the shopper asks about, as the JSON object its lookup answered.
+    pub order: Option<String>,
 }
 
 /// A field of the hand-off form.
@@ -233,17 +243,22 @@ impl State {
                     from: Speaker::Agent,
                     text: text.clone(),
                 },
+                Line::Order(number) => TranscriptLine {
+                    from: Speaker::Bot,
+                    text: ["[", t.order_card, " ", number, "]"].concat(),
+                },
             })
             .collect()
     }
 
     /// What the conversation is about, for the agents' queue: the FAQ entry last answered,
-    /// as `(entry id, question)`.
+    /// as `(entry id, question)`, or the order topic when the order card was shown last.
     pub fn topic(&self) -> Option<(&str, &str)> {
         self.lines.iter().rev().find_map(|line| match line {
             Line::Answer {
                 entry_id, question, ..
             } => Some((entry_id.as_str(), question.as_str())),
+            Line::Order(_) => Some((ORDER_TOPIC, texts(self.locale).order_card)),
             _ => None,
         })
     }
@@ -373,6 +388,14 @@ pub enum Action {
         /// Its new value.
         value: String,
     },
+    /// The order card asked for a person about the order it shows: the order goes with the
+    /// hand-off (if the form is open) and `line` (the order in a few words) heads the summary.
+    AttachOrder {
+        /// The order in a few words, in the shopper's language.
+        line: String,
+        /// The `OrderStatus` JSON object the lookup answered.
+        json: String,
+    },
     /// The shopper closed the form without sending.
     CancelForm,
     /// The hand-off left for the server.
@@ -432,9 +455,12 @@ impl Reducible for State {
                         fresh_key,
                     });
                 }
-                let unsure = !matches!(reply, Reply::Answer { .. });
+                let unsure = matches!(reply, Reply::NotSure | Reply::Suggest(_));
+                let order_topic =
+                    matches!(&reply, Reply::Answer { entry_id, .. } if entry_id == ORDER_TOPIC);
                 next.lines.push(match reply {
                     Reply::NotSure => Line::Bot(BotLine::NotSure),
+                    Reply::Order(number) => Line::Order(number),
                     Reply::Answer {
                         entry_id,
                         question,
@@ -450,6 +476,9 @@ impl Reducible for State {
                     }
                     Reply::Suggest(questions) => Line::Suggestions(questions),
                 });
+                if order_topic {
+                    next.lines.push(Line::Order(String::new()));
+                }
                 next.unsure_in_a_row = if unsure {
                     next.unsure_in_a_row.saturating_add(1)
                 } else {
@@ -488,6 +517,7 @@ impl Reducible for State {
                             .collect(),
                         contact: next.handoff.contact.clone(),
                         key,
+                        order: None,
                     };
                 }
             },
@@ -509,6 +539,14 @@ impl Reducible for State {
                 FormField::Summary => next.handoff.summary = value,
                 FormField::Contact => next.handoff.contact = value,
             },
+            Action::AttachOrder { line, json } => {
+                if next.sheet != Sheet::Form || !(json.starts_with('{') && json.ends_with('}')) {
+                    return self;
+                }
+                // Over-long summaries are cut when the hand-off is built.
+                next.handoff.summary = [line.as_str(), "\n", &next.handoff.summary].concat();
+                next.handoff.order = Some(json);
+            }
             Action::CancelForm => next.sheet = Sheet::None,
             Action::Sending => next.sheet = Sheet::Sending,
             Action::Sent(receipt) => next.sheet = Sheet::Sent(receipt),
@@ -1067,5 +1105,62 @@ mod tests {
         for no in ["退货", "Where is DHL?", "OK", "I scammed nobody", "what?"] {
             assert!(!is_angry(no), "{no}");
         }
+    }
+    #[test]
+    fn an_order_number_or_the_order_topic_opens_the_order_card() {
+        let s = reduce(
+            State::new(Locale::ZhCn, true),
+            vec![
+                asked(
+                    "我的订单 DD20261118-4471 到哪了",
+                    Reply::Order("DD20261118-4471".into()),
+                ),
+                asked("查订单", answer(ORDER_TOPIC)),
+            ],
+        );
+        assert_eq!(s.lines[2], Line::Order("DD20261118-4471".into()));
+        assert!(matches!(&s.lines[4], Line::Answer { entry_id, .. } if entry_id == ORDER_TOPIC));
+        assert_eq!(s.lines[5], Line::Order(String::new()));
+        assert_eq!(s.unsure_in_a_row, 0);
+        assert_eq!(s.topic(), Some((ORDER_TOPIC, "查订单")));
+        assert_eq!(s.transcript()[1].text, "[查订单 DD20261118-4471]");
+    }
+
+    #[test]
+    fn a_person_asked_about_an_order_gets_the_order_with_the_hand_off() {
+        let json = r#"{"order_number":"DD1","state":"shipped","updated_at_ms":0}"#;
+        let attach = || Action::AttachOrder {
+            line: "订单 DD1：已发货".into(),
+            json: json.into(),
+        };
+        // No form open: nothing to attach to.
+        let closed = State::new(Locale::ZhCn, true);
+        assert_eq!(reduce(closed.clone(), vec![attach()]), closed);
+        let s = reduce(
+            State::new(Locale::ZhCn, true),
+            vec![
+                asked("DD1", Reply::Order("DD1".into())),
+                Action::RequestHuman {
+                    reason: EscalationReason::Button,
+                    fresh_key: "k".into(),
+                },
+                attach(),
+            ],
+        );
+        assert_eq!(s.handoff.order.as_deref(), Some(json));
+        assert_eq!(s.handoff.summary, "订单 DD1：已发货\n· DD1");
+        // Not a JSON object: refused.
+        let form = reduce(
+            State::new(Locale::ZhCn, true),
+            vec![Action::RequestHuman {
+                reason: EscalationReason::Button,
+                fresh_key: "k".into(),
+            }],
+        );
+        let bad = Action::AttachOrder {
+            line: "x".into(),
+            json: "alert(1)".into(),
+        };
+        assert_eq!(reduce(form.clone(), vec![bad]), form);
     }
 }

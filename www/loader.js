@@ -2,7 +2,10 @@
 // Paste on any page:
 //   <script src="https://shop.example/kefu/loader.js" data-api="https://api.shop.example" async></script>
 // Attributes: data-api (API origin; empty = this page's origin), data-locale (auto | zh-CN |
-// zh-TW | en), data-hotline (phone number shown when a person cannot be reached here).
+// zh-TW | en), data-hotline (phone number shown when a person cannot be reached here),
+// data-order-pattern (a RegExp for the shop's order numbers, e.g. "DD\d{8}-?\d{4}": a message
+// holding one opens the order card), data-order-files (a folder of static order files written
+// by kefu-static-orders; without it the card asks the API).
 // Or place <kefu-widget api="…" locale="…" hotline="…"></kefu-widget> in the page: the
 // launcher draws into it, and its attributes win over the script's.
 // Nothing but this file is fetched until the shopper hovers, focuses or taps the launcher,
@@ -13,7 +16,14 @@
   if (!script || window.Kefu) return;
   var base = script.src.slice(0, script.src.lastIndexOf("/") + 1);
   var data = script.dataset;
-  var config = { api: data.api || "", locale: data.locale || "auto", hotline: data.hotline || "" };
+  var config = {
+    api: data.api || "", locale: data.locale || "auto", hotline: data.hotline || "",
+    orderFiles: data.orderFiles || ""
+  };
+  var orderPattern; // a bad pattern finds nothing
+  try {
+    orderPattern = data.orderPattern && RegExp(data.orderPattern, "i");
+  } catch (e) {}
 
   // Launcher styles live here so the launcher costs no request; kefu.css styles the panel.
   var CSS =
@@ -87,6 +97,14 @@
     }
     mountPoint = document.createElement("div");
     shadow.appendChild(mountPoint);
+    // The widget draws an empty .kefu-order where an order card goes; order.js (fetched the
+    // first time one appears) fills it and every later one.
+    new MutationObserver(function (changes, observer) {
+      if (!mountPoint.querySelector(".kefu-order")) return;
+      observer.disconnect();
+      window.__kefuOrders = { root: mountPoint, config: config, locale: function () { return locale; } };
+      addScript("order.js");
+    }).observe(mountPoint, { childList: true, subtree: true });
     launcher = document.createElement("button");
     launcher.type = "button";
     launcher.className = "kefu-launcher";
@@ -161,7 +179,12 @@
     load().then(function (module) {
       window.__kefuBoot = {
         root: mountPoint, api: config.api, locale: config.locale, hotline: config.hotline,
-        faq: base + "faq/", open: show !== false, focus: show === undefined, customer: customer
+        faq: base + "faq/", open: show !== false, focus: show === undefined, customer: customer,
+        // The first order number in a message, full-width digits and letters folded.
+        orderNumber: function (text) {
+          var found = orderPattern && orderPattern.exec(text.normalize("NFKC"));
+          return found ? found[0] : "";
+        }
       };
       if (!module.mount()) throw new Error("kefu: mount failed");
       mounted = true;
@@ -186,16 +209,20 @@
     window.__kefuFallback = {
       root: shadow, api: config.api, hotline: config.hotline, locale: locale, customer: customer
     };
-    var form = document.createElement("script");
-    form.src = base + "fallback.js";
-    form.onerror = function () {
+    addScript("fallback.js").onerror = function () {
       var box = document.createElement("p");
       box.className = "kefu-fallback";
       box.setAttribute("role", "alert");
       box.textContent = words[1] + " " + config.hotline;
       shadow.appendChild(box);
     };
-    document.head.appendChild(form);
+  }
+
+  // Adds <script src=base+name> to the page; returns the element.
+  function addScript(name) {
+    var element = document.createElement("script");
+    element.src = base + name;
+    return document.head.appendChild(element);
   }
 
   // What the widget saved on an earlier page (see src/snapshot.rs): its first record says

@@ -68,6 +68,11 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                         { votes(props, i, *vote) }
                     </li>
                 },
+                // Filled by www/order.js (the loader fetches it when the first card appears);
+                // the shopper's answers in it are never kept here.
+                Line::Order(number) => html! {
+                    <li class="kefu-message kefu-message--bot kefu-order" data-number={number.clone()}></li>
+                },
                 Line::Suggestions(questions) => html! {
                     <li class="kefu-message kefu-message--bot kefu-suggestions">
                         <p>{ props.texts.not_sure_topics }</p>

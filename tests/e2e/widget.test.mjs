@@ -1,77 +1,15 @@
 // End-to-end: the demo shop in real Chromium against the real server (started by `cargo xtask test`).
-//
-// Needs KEFU_URL (server base URL), KEFU_AGENT_TOKEN, and optionally SCREENSHOT_DIR and CHROMIUM.
+// Helpers and settings: support.mjs.
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-
-const require = createRequire(new URL("../../tools/package.json", import.meta.url));
-const { chromium } = require("playwright-core");
-const axePath = require.resolve("axe-core/axe.min.js");
-
-const BASE = process.env.KEFU_URL;
-const AGENT = process.env.KEFU_AGENT_TOKEN;
-const SHOTS = process.env.SCREENSHOT_DIR || "tests/e2e/screenshots";
-assert.ok(BASE, "KEFU_URL must point at a running kefu-server --demo");
-assert.ok(AGENT, "KEFU_AGENT_TOKEN must be the server's agent token");
-mkdirSync(SHOTS, { recursive: true });
+import {
+  browser, axePath, AGENT, BASE, SHOTS, DESKTOP, PHONE, shopPage, openWidget, openWithFaq, human, cases,
+  agentGet, askWidget, scratchServer,
+} from "./support.mjs";
 
 const WIDGET_FILES = /kefu-widget\.js|kefu-widget_bg\.wasm|kefu\.css|\.kfb$/;
-const STILL = { reducedMotion: "reduce" };
-const DESKTOP = { ...STILL, viewport: { width: 1280, height: 800 } };
-const PHONE = { ...STILL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
-});
-after(async () => browser && browser.close());
-
-async function shopPage(options = DESKTOP, query = "") {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  const requests = [];
-  page.on("request", (r) => requests.push(r.url()));
-  await page.goto(`${BASE}/${query}`);
-  await page.locator(".kefu-launcher").waitFor();
-  return { context, page, errors, requests };
-}
-
-// Opens the widget the way a shopper does and waits until the wasm panel is there.
-async function openWidget(page, { tap = false } = {}) {
-  const launcher = page.locator(".kefu-launcher");
-  if (tap) await launcher.tap();
-  else await launcher.click();
-  await page.locator(".kefu-panel").waitFor();
-}
-
-// Opens the widget and waits for the FAQ bundle, so questions are matched at once.
-async function openWithFaq(page) {
-  const bundle = page.waitForResponse((r) => r.url().endsWith(".kfb"));
-  await openWidget(page);
-  assert.equal((await bundle).status(), 200);
-}
-
-const human = (page) => page.locator(".kefu-header .kefu-human");
-
-async function cases() {
-  const response = await fetch(`${BASE}/api/v1/agent/cases`, {
-    headers: { Authorization: `Bearer ${AGENT}` },
-  });
-  assert.equal(response.status, 200);
-  return (await response.json()).cases;
-}
 
 test("the shop pays only for the loader until the shopper touches the launcher", async () => {
   const { context, page, requests, errors } = await shopPage();
@@ -175,21 +113,6 @@ test("FAQ questions get an answer card in any script; unknown ones an honest not
   assert.equal(await page.locator(".kefu-answer").count(), 0, "an off-topic question is never answered");
   await context.close();
 });
-
-async function agentGet(path) {
-  const response = await fetch(`${BASE}/api/v1/agent/${path}`, {
-    headers: { Authorization: `Bearer ${AGENT}` },
-  });
-  assert.equal(response.status, 200);
-  return response.json();
-}
-
-async function askWidget(page, text) {
-  const before = await page.locator(".kefu-message--bot").count();
-  await page.locator(".kefu-input").fill(text);
-  await page.keyboard.press("Enter");
-  await page.locator(".kefu-message--bot").nth(before).waitFor();
-}
 
 test("answers show the FAQ's bold, lists and links, in English too, and nothing else", async () => {
   const { context, page, errors } = await shopPage(DESKTOP, "?lang=en");
@@ -644,62 +567,6 @@ test("when the wasm cannot load, a plain form still reaches a person and makes o
   await blocked.getByRole("alert").filter({ hasText: "400-820-8820" }).waitFor();
   await bare.close();
 });
-
-// A server of the test's own, on a fixed port and database, that the test can stop and restart.
-async function ownServer(port, database, token, extra = []) {
-  const { spawn } = await import("node:child_process");
-  const binary = process.env.KEFU_SERVER_BIN || "target/debug/kefu-server";
-  const child = spawn(binary, [
-    "--bind", `127.0.0.1:${port}`, "--demo", "--assets", "dist",
-    "--database", database, "--agent-token", token, ...extra,
-  ], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } });
-  await new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-    child.stdout.once("data", resolve);
-  });
-  child.stdout.resume();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    // Stopping a server that already stopped resolves at once (a failed test must not hang).
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.removeAllListeners("exit");
-      child.once("exit", resolve);
-      child.kill("SIGTERM");
-    }),
-  };
-}
-
-// A server of the test's own on a free port and a fresh database; `restart()` brings it back
-// on the same port and database after `stop()`.
-async function scratchServer(name, extra = []) {
-  const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const port = await freePort();
-  const database = `sqlite://${join(mkdtempSync(join(tmpdir(), `kefu-${name}-`)), "kefu.db")}`;
-  const token = `${name}-test`;
-  const scratch = {
-    token,
-    server: await ownServer(port, database, token, extra),
-    restart: async () => (scratch.server = await ownServer(port, database, token, extra)),
-    cases: async () => {
-      const r = await fetch(`${scratch.server.url}/api/v1/agent/cases`, { headers: { Authorization: `Bearer ${token}` } });
-      return (await r.json()).cases;
-    },
-  };
-  return scratch;
-}
-
-async function freePort() {
-  const net = await import("node:net");
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 test("a hand-off sent while the server is down is queued, kept across a reload, and makes exactly one case", async () => {
   const scratch = await scratchServer("outbox");

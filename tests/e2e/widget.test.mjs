@@ -517,6 +517,12 @@ test("under the demo's strict CSP nothing is blocked, through a whole journey", 
   await page.locator(".kefu-answer a").waitFor();
   await page.locator(".kefu-input").pressSequentially("refund", { delay: 20 });
   await page.locator(".kefu-suggest-item").first().waitFor();
+  // The demo looks orders up in its static files (order.js, WebCrypto, fetch).
+  await askWidget(page, "where is DD20261118-4471?");
+  const card = page.locator(".kefu-order");
+  await card.locator("input[name=verifier]").fill("8000");
+  await card.getByRole("button", { name: "Find order", exact: true }).click();
+  assert.equal(await card.locator(".kefu-order-state").textContent(), "Shipped");
   await human(page).click();
   await page.locator("#kefu-form-message").fill("CSP journey");
   await page.locator(".kefu-form .kefu-primary").click();

@@ -1,19 +1,54 @@
 //! A case's conversation after the hand-off: agents' replies (`POST
-//! /api/v1/agent/cases/{id}/replies`) and what the shopper's widget reads back (`GET
-//! /api/v1/escalations/{id}/events?after=N`, with the case's access token).
+//! /api/v1/agent/cases/{id}/replies`), the shopper's follow-ups (`POST
+//! /api/v1/escalations/{id}/messages`, with the case's access token) and what the shopper's
+//! widget reads back (`GET /api/v1/escalations/{id}/events?after=N`, with the same token).
 
-use crate::{check_len, limits::MAX_MESSAGE_CHARS, CaseStatus, FieldError, Problem};
+use crate::{
+    check_len, close_object, json_field, limits::MAX_MESSAGE_CHARS, CaseStatus, FieldError, Problem,
+};
 use serde::{Deserialize, Serialize};
 
 /// Most events one `GET …/events` returns; the widget asks again from the last id.
 pub const MAX_EVENTS_PER_READ: u32 = 100;
 
-/// What happened on a case that the shopper sees.
+/// What happened on a case, seen by the shopper and the agents.
+///
+/// Readers should skip kinds they do not know, as the widget does: later versions may add
+/// some.
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseEventKind {
     /// An agent wrote to the shopper.
     AgentReply,
+    /// The shopper wrote to the agents after the hand-off.
+    ShopperMessage,
+}
+
+impl CaseEventKind {
+    /// Who writes events of this kind.
+    ///
+    /// ```
+    /// use kefu_api::events::{Author, CaseEventKind};
+    /// assert_eq!(CaseEventKind::AgentReply.author(), Author::Agent);
+    /// assert_eq!(CaseEventKind::ShopperMessage.author(), Author::Shopper);
+    /// ```
+    pub fn author(self) -> Author {
+        match self {
+            CaseEventKind::AgentReply => Author::Agent,
+            CaseEventKind::ShopperMessage => Author::Shopper,
+        }
+    }
+}
+
+/// Who wrote a case event.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    /// An agent; also what an event without `from` (written before follow-ups existed) reads as.
+    #[default]
+    Agent,
+    /// The shopper the case belongs to.
+    Shopper,
 }
 
 /// One event, in the order the server stored them.
@@ -23,7 +58,10 @@ pub struct CaseEvent {
     pub id: u64,
     /// What kind of event.
     pub kind: CaseEventKind,
-    /// The text the shopper reads.
+    /// Who wrote it (always [`CaseEventKind::author`] of `kind`); absent reads as an agent.
+    #[serde(default)]
+    pub from: Author,
+    /// What was written, as plain text, card numbers masked.
     pub text: String,
     /// When, in milliseconds since the Unix epoch.
     pub at_ms: i64,
@@ -48,11 +86,49 @@ pub struct AgentReply {
 impl AgentReply {
     /// Checks the reply: not blank, at most [`MAX_MESSAGE_CHARS`].
     pub fn validate(&self) -> Result<(), FieldError> {
-        if self.text.trim().is_empty() {
-            return Err(FieldError::new("text", Problem::Empty));
-        }
-        check_len("text", &self.text, MAX_MESSAGE_CHARS)
+        check_event_text(&self.text)
     }
+}
+
+/// The body of `POST /api/v1/escalations/{id}/messages`: the shopper writes to the agents
+/// after the hand-off.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug, Default)]
+pub struct ShopperMessage {
+    /// What the shopper writes, as plain text.
+    pub text: String,
+}
+
+impl ShopperMessage {
+    /// Checks the message with the same rules as an agent's reply: not blank, at most
+    /// [`MAX_MESSAGE_CHARS`].
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_event_text(&self.text)
+    }
+
+    /// The body as JSON, written by hand for the wasm widget (a test checks that it equals
+    /// serde's own output).
+    ///
+    /// ```
+    /// use kefu_api::events::ShopperMessage;
+    /// let body = ShopperMessage { text: "还在吗？\"hi\"".into() }.to_json();
+    /// assert_eq!(body, r#"{"text":"还在吗？\"hi\""}"#);
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(12 + self.text.len());
+        out.push('{');
+        json_field(&mut out, "text", &self.text);
+        close_object(&mut out);
+        out
+    }
+}
+
+/// The rule for the text of every event someone writes: not blank, at most
+/// [`MAX_MESSAGE_CHARS`]; the field to blame is `text`.
+fn check_event_text(text: &str) -> Result<(), FieldError> {
+    if text.trim().is_empty() {
+        return Err(FieldError::new("text", Problem::Empty));
+    }
+    check_len("text", text, MAX_MESSAGE_CHARS)
 }
 
 #[cfg(test)]
@@ -75,11 +151,53 @@ mod tests {
     }
 
     #[test]
+    fn shopper_messages_follow_the_same_rules_as_replies() {
+        assert!(ShopperMessage {
+            text: "还在吗？".into()
+        }
+        .validate()
+        .is_ok());
+        let longest = "字".repeat(MAX_MESSAGE_CHARS);
+        assert!(ShopperMessage { text: longest }.validate().is_ok());
+        for bad in ["", "  \n", &"字".repeat(MAX_MESSAGE_CHARS + 1)] {
+            let reply = AgentReply { text: bad.into() }.validate();
+            let message = ShopperMessage { text: bad.into() }.validate();
+            assert_eq!(message, reply, "{bad:?}");
+            assert_eq!(message.unwrap_err().field, "text", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn shopper_message_json_is_serdes() {
+        for text in [
+            "",
+            "hi",
+            "a\"b\\c\n\t\u{1}",
+            "<script>alert(1)</script>",
+            "退款 😀",
+        ] {
+            let message = ShopperMessage { text: text.into() };
+            assert_eq!(
+                message.to_json(),
+                serde_json::to_string(&message).unwrap(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn events_read_as_the_widget_expects() {
-        let json =
-            r#"{"events":[{"id":3,"kind":"agent_reply","text":"hi","at_ms":5}],"status":"open"}"#;
+        let json = r#"{"events":[{"id":3,"kind":"agent_reply","from":"agent","text":"hi","at_ms":5},{"id":4,"kind":"shopper_message","from":"shopper","text":"ok","at_ms":6}],"status":"open"}"#;
         let events: CaseEvents = serde_json::from_str(json).unwrap();
         assert_eq!(events.events[0].kind, CaseEventKind::AgentReply);
+        assert_eq!(events.events[1].from, Author::Shopper);
         assert_eq!(serde_json::to_string(&events).unwrap(), json);
+    }
+
+    #[test]
+    fn events_without_an_author_were_written_by_agents() {
+        let old = r#"{"id":3,"kind":"agent_reply","text":"hi","at_ms":5}"#;
+        let event: CaseEvent = serde_json::from_str(old).unwrap();
+        assert_eq!(event.from, Author::Agent);
     }
 }

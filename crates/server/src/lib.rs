@@ -24,7 +24,7 @@ pub mod store;
 use anyhow::Context;
 use config::Config;
 use hmac::{Hmac, Mac};
-use limits::{Clock, LookupLimits};
+use limits::{Clock, Limiter, LookupLimits};
 use orders::{HttpOrders, OrderSource, StoredOrders, VerifierKey};
 use sha2::Sha256;
 use std::sync::Arc;
@@ -47,6 +47,8 @@ pub struct AppState {
     pub orders: Arc<dyn OrderSource>,
     /// Rate limits of order lookups.
     pub lookup_limits: Arc<LookupLimits>,
+    /// Rate limit of shoppers' follow-up messages, per case id ([`limits::followup_limiter`]).
+    pub followup_limits: Arc<Limiter<i64>>,
     /// The clock rate limits read; tests set it by hand.
     pub clock: Clock,
 }
@@ -79,6 +81,7 @@ impl AppState {
             config: Arc::new(config),
             orders,
             lookup_limits: Arc::default(),
+            followup_limits: Arc::new(limits::followup_limiter()),
             clock: Clock::System,
         })
     }

@@ -78,6 +78,17 @@ pub const FAILED_TRIES_PER_ORDER: usize = 5;
 /// The window of [`FAILED_TRIES_PER_ORDER`]: 15 minutes.
 pub const FAILED_TRIES_WINDOW_MS: i64 = 15 * 60_000;
 
+/// Follow-up messages one case's shopper may send per [`FOLLOWUPS_WINDOW_MS`].
+pub const FOLLOWUPS_PER_CASE: usize = 30;
+
+/// The window of [`FOLLOWUPS_PER_CASE`]: 10 minutes.
+pub const FOLLOWUPS_WINDOW_MS: i64 = 10 * 60_000;
+
+/// The limit of `POST /api/v1/escalations/{id}/messages`: stored follow-ups per case id.
+pub fn followup_limiter() -> Limiter<i64> {
+    Limiter::new(FOLLOWUPS_PER_CASE, FOLLOWUPS_WINDOW_MS)
+}
+
 /// The limits of `POST /api/v1/orders/lookup`.
 #[derive(Debug)]
 pub struct LookupLimits {

@@ -625,8 +625,8 @@ async fn agent_replies_reach_the_shoppers_events_in_order() {
         .json();
     assert_eq!(
         raw,
-        json!({"events": [{"id": sent[2].id, "kind": "agent_reply", "text": "还有别的问题吗？",
-                           "at_ms": sent[2].at_ms}], "status": "open"})
+        json!({"events": [{"id": sent[2].id, "kind": "agent_reply", "from": "agent",
+                           "text": "还有别的问题吗？", "at_ms": sent[2].at_ms}], "status": "open"})
     );
 }
 

@@ -1,5 +1,6 @@
-//! `POST /escalations` (idempotent hand-off), `GET /escalations/{id}` (the shopper's view) and
-//! `GET /escalations/{id}/events?after=N` (what agents wrote since event `N`).
+//! `POST /escalations` (idempotent hand-off), `GET /escalations/{id}` (the shopper's view),
+//! `GET /escalations/{id}/events?after=N` (the conversation since event `N`) and
+//! `POST /escalations/{id}/messages` (the shopper's follow-ups).
 
 use super::{bearer_token, now_ms};
 use crate::error::{AppError, AppJson, AppQuery};
@@ -10,7 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
-use kefu_api::events::{CaseEvents, MAX_EVENTS_PER_READ};
+use kefu_api::events::{CaseEvent, CaseEventKind, CaseEvents, ShopperMessage, MAX_EVENTS_PER_READ};
+use kefu_api::mask::mask_cards;
 use kefu_api::{
     is_valid_idempotency_key, CaseStatus, CaseView, EscalationReceipt, NewEscalation,
     IDEMPOTENCY_HEADER,
@@ -23,6 +25,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/escalations", post(create))
         .route("/escalations/{case_id}", get(view))
         .route("/escalations/{case_id}/events", get(events))
+        .route("/escalations/{case_id}/messages", post(message))
 }
 
 /// The case number shoppers and agents see for case `id`.
@@ -167,6 +170,56 @@ async fn events(
         events,
         status: case.status,
     }))
+}
+
+/// The shopper writes to the agents on their case; card numbers are masked before storing and
+/// the stored event is answered with 201.
+///
+/// The token is checked before the body is read, so a caller without the case's token always
+/// gets the same 404 as `events`. A resolved case takes no more messages (409 `case_closed`).
+/// Only stored messages count against the case's allowance ([`crate::limits::FOLLOWUPS_PER_CASE`]
+/// per 10 minutes), so refused ones cannot use it up. A case resolved between the status check
+/// and the insert gets the message, as if it had come a moment earlier.
+async fn message(
+    State(state): State<AppState>,
+    Path(case_id): Path<String>,
+    headers: HeaderMap,
+    body: Result<AppJson<ShopperMessage>, AppError>,
+) -> Result<(StatusCode, AppJson<CaseEvent>), AppError> {
+    let case = shoppers_case(&state, &case_id, &headers).await?;
+    let AppJson(message) = body?;
+    message.validate()?;
+    if case.status == CaseStatus::Resolved {
+        return Err(AppError::client(
+            StatusCode::CONFLICT,
+            "case_closed",
+            "this case is closed; ask for a person again to open a new one",
+        ));
+    }
+    let limited_at = state.clock.now_ms();
+    state.followup_limits.hit(&case.id, limited_at)?;
+    let stored = state
+        .store
+        .add_case_event(
+            case.id,
+            CaseEventKind::ShopperMessage,
+            &mask_cards(&message.text),
+            now_ms(),
+        )
+        .await;
+    let event = match stored {
+        Ok(Some(event)) => event,
+        Ok(None) => {
+            state.followup_limits.forget(&case.id, limited_at);
+            return Err(AppError::not_found());
+        }
+        Err(err) => {
+            state.followup_limits.forget(&case.id, limited_at);
+            return Err(err.into());
+        }
+    };
+    tracing::info!(case = case.id, event = event.id, "shopper wrote");
+    Ok((StatusCode::CREATED, AppJson(event)))
 }
 
 #[cfg(test)]

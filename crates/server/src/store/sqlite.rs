@@ -57,21 +57,26 @@ fn status_from(text: &str) -> Result<CaseStatus, StoreError> {
 fn kind_as_str(kind: CaseEventKind) -> &'static str {
     match kind {
         CaseEventKind::AgentReply => "agent_reply",
+        CaseEventKind::ShopperMessage => "shopper_message",
     }
 }
 
 fn kind_from(text: &str) -> Result<CaseEventKind, StoreError> {
     match text {
         "agent_reply" => Ok(CaseEventKind::AgentReply),
+        "shopper_message" => Ok(CaseEventKind::ShopperMessage),
         other => Err(StoreError::Corrupt(format!("unknown event kind {other:?}"))),
     }
 }
 
 fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CaseEvent, StoreError> {
     let id: i64 = row.try_get("id")?;
+    let kind = kind_from(row.try_get("kind")?)?;
     Ok(CaseEvent {
         id: u64::try_from(id).map_err(|_| StoreError::Corrupt(format!("event id {id}")))?,
-        kind: kind_from(row.try_get("kind")?)?,
+        kind,
+        // The kind says who writes it, so the author is not stored apart.
+        from: kind.author(),
         text: row.try_get("text")?,
         at_ms: row.try_get("created_at_ms")?,
     })

@@ -176,9 +176,13 @@
     if (!subtle) return Promise.resolve({ failed: true });
     var folder = config.orderFiles.replace(/\/?$/, "/");
     var text = new TextEncoder();
+    // Fetched once; a failed fetch is forgotten, so the next try asks again.
     manifest = manifest || fetch(folder + "kefu-orders.json").then(function (r) {
       if (!r.ok) throw new Error("no manifest");
       return r.json();
+    }).catch(function (error) {
+      manifest = null;
+      throw error;
     });
     return manifest.then(function (m) {
       return subtle.importKey("raw", text.encode(number + "\n" + verifier), "PBKDF2", false, ["deriveBits"])

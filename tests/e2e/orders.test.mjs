@@ -207,6 +207,10 @@ test("static mode on a plain file server: the topic opens the card; every termin
     assert.equal(await card.locator("input[name=order_number]").inputValue(), "");
     assert.equal(await page.locator(".kefu-answer").count(), 1, "the topic's answer is shown too");
 
+    // The order files' manifest cannot be fetched once: the card says so, and the next try works.
+    await page.route("**/kefu-orders.json", (route) => route.abort("failed"), { times: 1 });
+    await lookUp(card, "DD20261112-2856", "3391", "查詢");
+    await card.getByRole("alert").filter({ hasText: "暫時無法查詢" }).waitFor();
     await lookUp(card, "DD20261112-2856", "0000", "查詢");
     await card.getByRole("alert").filter({ hasText: "找不到" }).waitFor();
     for (const [number, verifier, state, steps] of [

@@ -22,6 +22,14 @@ pub enum CaseEventKind {
     AgentReply,
     /// The shopper wrote to the agents after the hand-off.
     ShopperMessage,
+    /// The shopper wrote after an agent blocked their session: kept for agents, never delivered.
+    HeldMessage,
+    /// An agent resolved the case.
+    Resolved,
+    /// An agent opened a resolved case again.
+    Reopened,
+    /// The case was given to an agent (named in the event's `agent`).
+    Assigned,
 }
 
 impl CaseEventKind {
@@ -34,9 +42,50 @@ impl CaseEventKind {
     /// ```
     pub fn author(self) -> Author {
         match self {
-            CaseEventKind::AgentReply => Author::Agent,
-            CaseEventKind::ShopperMessage => Author::Shopper,
+            CaseEventKind::ShopperMessage | CaseEventKind::HeldMessage => Author::Shopper,
+            CaseEventKind::AgentReply
+            | CaseEventKind::Resolved
+            | CaseEventKind::Reopened
+            | CaseEventKind::Assigned => Author::Agent,
         }
+    }
+
+    /// Whether the shopper's widget is shown events of this kind (held messages and
+    /// assignments are for agents only).
+    ///
+    /// ```
+    /// use kefu_api::events::CaseEventKind;
+    /// assert!(CaseEventKind::AgentReply.shopper_sees());
+    /// assert!(!CaseEventKind::HeldMessage.shopper_sees());
+    /// ```
+    pub fn shopper_sees(self) -> bool {
+        !matches!(self, CaseEventKind::HeldMessage | CaseEventKind::Assigned)
+    }
+
+    /// The wire name, also the database value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseEventKind::AgentReply => "agent_reply",
+            CaseEventKind::ShopperMessage => "shopper_message",
+            CaseEventKind::HeldMessage => "held_message",
+            CaseEventKind::Resolved => "resolved",
+            CaseEventKind::Reopened => "reopened",
+            CaseEventKind::Assigned => "assigned",
+        }
+    }
+
+    /// The kind named `name` ([`CaseEventKind::as_str`]).
+    pub fn from_name(name: &str) -> Option<CaseEventKind> {
+        [
+            CaseEventKind::AgentReply,
+            CaseEventKind::ShopperMessage,
+            CaseEventKind::HeldMessage,
+            CaseEventKind::Resolved,
+            CaseEventKind::Reopened,
+            CaseEventKind::Assigned,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == name)
     }
 }
 
@@ -65,6 +114,9 @@ pub struct CaseEvent {
     pub text: String,
     /// When, in milliseconds since the Unix epoch.
     pub at_ms: i64,
+    /// The agent who wrote it or was assigned; only in the agents' API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
 }
 
 /// The body of `GET /api/v1/escalations/{id}/events`.

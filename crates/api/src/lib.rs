@@ -11,6 +11,7 @@
 //!   (`serde-wasm-bindgen` turns `None` into `undefined`, which `JSON.stringify` drops).
 //! - No IO and no dependencies beyond `serde`: the crate compiles into the wasm widget.
 
+pub mod console;
 pub mod events;
 pub mod mask;
 pub mod orders;
@@ -619,11 +620,30 @@ pub struct CaseSummary {
     pub status: CaseStatus,
     /// When the case was created, milliseconds since the Unix epoch.
     pub created_at_ms: i64,
+    /// How urgent it is; the queue shows the highest first (0 once resolved).
+    #[serde(default)]
+    pub urgency: u32,
+    /// Why it is urgent: `asked` (the shopper asked for a person), `anger`, `order_value`,
+    /// `waiting`.
+    #[serde(default)]
+    pub urgency_reasons: Vec<String>,
+    /// The agent handling it.
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// Whether the shopper's session is blocked (their messages are held).
+    #[serde(default)]
+    pub blocked: bool,
+    /// When anything last happened on it, milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub last_activity_ms: i64,
+    /// Milliseconds from the hand-off to the first reply of a person, once there was one.
+    #[serde(default)]
+    pub first_reply_ms: Option<i64>,
     /// The escalation as the widget sent it.
     pub escalation: NewEscalation,
 }
 
-/// `GET /api/v1/agent/cases`: open cases, oldest first.
+/// `GET /api/v1/agent/cases`: cases, most urgent first.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
 pub struct CaseList {
     /// The cases.

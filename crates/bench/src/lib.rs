@@ -13,17 +13,7 @@ pub struct BenchMatcher {
 /// Reads a FAQ file (`shared/eval` format) into matcher entries.
 pub fn entries_from_json(faq_json: &str) -> Result<Vec<Entry>, String> {
     let file: kefu_api::FaqFile = serde_json::from_str(faq_json).map_err(|e| e.to_string())?;
-    Ok(file
-        .entries
-        .into_iter()
-        .map(|e| Entry {
-            id: e.id,
-            question: e.question,
-            variants: e.variants,
-            keywords: e.keywords,
-            answer: e.answer,
-        })
-        .collect())
+    Ok(file.entries.into_iter().map(Entry::from).collect())
 }
 
 #[wasm_bindgen]

@@ -58,6 +58,19 @@ pub struct Entry {
     pub answer: String,
 }
 
+#[cfg(feature = "faq-file")]
+impl From<kefu_api::FaqFileEntry> for Entry {
+    fn from(e: kefu_api::FaqFileEntry) -> Entry {
+        Entry {
+            id: e.id,
+            question: e.question,
+            variants: e.variants,
+            keywords: e.keywords,
+            answer: e.answer,
+        }
+    }
+}
+
 /// How tokens and fields count. The defaults are what the widget ships.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RankingWeights {

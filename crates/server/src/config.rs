@@ -32,8 +32,9 @@ pub struct Config {
     #[arg(long, env = "KEFU_AGENT_TOKEN", hide_env_values = true)]
     pub agent_token: Option<String>,
 
-    /// Serve the demo shop at `/`, load the demo orders and, unless a token is given, open the
-    /// agents' API with the token `demo-agent`.
+    /// Serve the demo shop at `/`, load the demo orders, publish the demo FAQ, create the
+    /// console account `demo` (password `kefu-demo`) when there is no account, and unless a
+    /// token is given, open the agents' API with the token `demo-agent`.
     #[arg(long, env = "KEFU_DEMO")]
     pub demo: bool,
 
@@ -51,6 +52,11 @@ pub struct Config {
     /// own `orders` table (which `--demo` fills with demo orders).
     #[arg(long, env = "KEFU_ORDERS_URL", value_parser = parse_orders_url)]
     pub orders_url: Option<Uri>,
+
+    /// A folder of FAQ files (`zh-CN.json`, `zh-TW.json`, `en.json`) published at start for
+    /// each locale that has no published FAQ yet; after that the console edits them.
+    #[arg(long, env = "KEFU_FAQ_DIR")]
+    pub faq_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -65,3 +71,9 @@ impl Config {
 
 /// The agents' token of the demo, printed at start.
 pub const DEMO_AGENT_TOKEN: &str = "demo-agent";
+
+/// The console account `--demo` creates when there is none, printed at start.
+pub const DEMO_AGENT_NAME: &str = "demo";
+
+/// The password of [`DEMO_AGENT_NAME`].
+pub const DEMO_AGENT_PASSWORD: &str = "kefu-demo";

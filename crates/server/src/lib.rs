@@ -13,17 +13,22 @@
 //!   shop's order system over HTTP. Verifiers are stored only as keyed hashes, under a second
 //!   secret kept in the database.
 
+pub mod auth;
 pub mod config;
 pub mod error;
+pub mod faq;
 pub mod hours;
+pub mod insights;
 pub mod limits;
 pub mod orders;
 pub mod routes;
 pub mod store;
+pub mod urgency;
 
 use anyhow::Context;
 use config::Config;
 use hmac::{Hmac, Mac};
+use kefu_api::console::CaseChanged;
 use limits::{Clock, Limiter, LookupLimits};
 use orders::{HttpOrders, OrderSource, StoredOrders, VerifierKey};
 use sha2::Sha256;
@@ -49,9 +54,16 @@ pub struct AppState {
     pub lookup_limits: Arc<LookupLimits>,
     /// Rate limit of shoppers' follow-up messages, per case id ([`limits::followup_limiter`]).
     pub followup_limits: Arc<Limiter<i64>>,
+    /// Failed console sign-ins per agent name ([`limits::login_limiter`]).
+    pub login_limits: Arc<Limiter<String>>,
+    /// Changes to cases, for the console's live stream.
+    pub changes: tokio::sync::broadcast::Sender<CaseChanged>,
     /// The clock rate limits read; tests set it by hand.
     pub clock: Clock,
 }
+
+/// Changes the live stream buffers for a slow console before it skips ahead.
+const CHANGES_BUFFERED: usize = 256;
 
 impl AppState {
     /// Opens the configured database and prepares the state.
@@ -70,6 +82,27 @@ impl AppState {
                     .context("loading the demo orders")?;
             }
         }
+        if config.demo {
+            for (locale, json) in faq::demo_faqs() {
+                faq::publish_if_none(store.as_ref(), locale, json, routes::now_ms()).await?;
+            }
+            if store.agent_names().await?.is_empty() {
+                let hash = auth::hash_password(config::DEMO_AGENT_PASSWORD)?;
+                store
+                    .add_agent(config::DEMO_AGENT_NAME, &hash, routes::now_ms())
+                    .await?;
+            }
+        }
+        if let Some(dir) = &config.faq_dir {
+            for locale in kefu_api::Locale::ALL {
+                let path = dir.join(format!("{locale}.json"));
+                if let Ok(json) = std::fs::read_to_string(&path) {
+                    faq::publish_if_none(store.as_ref(), locale, &json, routes::now_ms())
+                        .await
+                        .with_context(|| format!("publishing {}", path.display()))?;
+                }
+            }
+        }
         let orders: Arc<dyn OrderSource> = match &config.orders_url {
             Some(url) => Arc::new(HttpOrders::new(url.clone())),
             None => Arc::new(stored_orders),
@@ -82,8 +115,19 @@ impl AppState {
             orders,
             lookup_limits: Arc::default(),
             followup_limits: Arc::new(limits::followup_limiter()),
+            login_limits: Arc::new(limits::login_limiter()),
+            changes: tokio::sync::broadcast::channel(CHANGES_BUFFERED).0,
             clock: Clock::System,
         })
+    }
+
+    /// Tells live consoles that case `id` changed (`created`, `message` or `status`).
+    pub fn announce(&self, id: i64, change: &'static str) {
+        // No console listening is fine.
+        let _ = self.changes.send(CaseChanged {
+            case_id: routes::case_number(id),
+            change: change.to_owned(),
+        });
     }
 
     /// The built-in order source on this state's database, e.g. to load orders into it.

@@ -89,6 +89,17 @@ pub fn followup_limiter() -> Limiter<i64> {
     Limiter::new(FOLLOWUPS_PER_CASE, FOLLOWUPS_WINDOW_MS)
 }
 
+/// Failed console sign-ins allowed per agent name per [`LOGIN_WINDOW_MS`].
+pub const LOGIN_FAILURES_PER_NAME: usize = 10;
+
+/// The window of [`LOGIN_FAILURES_PER_NAME`]: 15 minutes.
+pub const LOGIN_WINDOW_MS: i64 = 15 * 60_000;
+
+/// The limit of `POST /api/v1/agent/login`: failed sign-ins per agent name.
+pub fn login_limiter() -> Limiter<String> {
+    Limiter::new(LOGIN_FAILURES_PER_NAME, LOGIN_WINDOW_MS)
+}
+
 /// The limits of `POST /api/v1/orders/lookup`.
 #[derive(Debug)]
 pub struct LookupLimits {

@@ -65,6 +65,7 @@ async fn create(
                 reason = escalation.reason.as_str(),
                 "case created"
             );
+            state.announce(id, "created");
             (StatusCode::CREATED, id)
         }
         Created::Replayed(id) => (StatusCode::OK, id),
@@ -165,7 +166,11 @@ async fn events(
     let events = state
         .store
         .case_events_after(case.id, query.after, MAX_EVENTS_PER_READ)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|e| e.kind.shopper_sees())
+        .map(|e| CaseEvent { agent: None, ..e })
+        .collect();
     Ok(AppJson(CaseEvents {
         events,
         status: case.status,
@@ -198,14 +203,22 @@ async fn message(
     }
     let limited_at = state.clock.now_ms();
     state.followup_limits.hit(&case.id, limited_at)?;
+    // A blocked shopper is answered as usual, but the message is held for agents.
+    let kind = match state
+        .store
+        .is_session_blocked(&case.escalation.session)
+        .await
+    {
+        Ok(true) => CaseEventKind::HeldMessage,
+        Ok(false) => CaseEventKind::ShopperMessage,
+        Err(err) => {
+            state.followup_limits.forget(&case.id, limited_at);
+            return Err(err.into());
+        }
+    };
     let stored = state
         .store
-        .add_case_event(
-            case.id,
-            CaseEventKind::ShopperMessage,
-            &mask_cards(&message.text),
-            now_ms(),
-        )
+        .add_case_event(case.id, kind, &mask_cards(&message.text), None, now_ms())
         .await;
     let event = match stored {
         Ok(Some(event)) => event,
@@ -218,7 +231,20 @@ async fn message(
             return Err(err.into());
         }
     };
-    tracing::info!(case = case.id, event = event.id, "shopper wrote");
+    tracing::info!(
+        case = case.id,
+        event = event.id,
+        held = kind == CaseEventKind::HeldMessage,
+        "shopper wrote"
+    );
+    if kind == CaseEventKind::ShopperMessage {
+        state.announce(case.id, "message");
+    }
+    // The shopper sees their message as sent, whether or not it was held.
+    let event = CaseEvent {
+        kind: CaseEventKind::ShopperMessage,
+        ..event
+    };
     Ok((StatusCode::CREATED, AppJson(event)))
 }
 

@@ -2,10 +2,15 @@
 
 mod agent;
 mod assets;
+mod console;
 mod escalations;
+mod faq;
 mod health;
 mod orders;
 mod signals;
+
+pub(crate) use escalations::case_number;
+pub use faq::VERSION_HEADER;
 
 use crate::error::AppError;
 use crate::AppState;
@@ -22,6 +27,8 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(escalations::router())
         .merge(agent::router())
+        .merge(console::api_router())
+        .merge(faq::api_router())
         .merge(signals::router())
         .merge(orders::router())
         .fallback(|| async { AppError::not_found() })
@@ -35,6 +42,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .nest(API_PREFIX, api)
+        .merge(console::pages(&state.config.assets))
+        .merge(faq::widget_router())
         .merge(assets::router(&state.config))
         .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
         .layer(cors(&state.config.cors_origins))
@@ -61,6 +70,7 @@ fn cors(origins: &[String]) -> CorsLayer {
             header::CONTENT_TYPE,
             header::AUTHORIZATION,
             HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static(crate::auth::CSRF_HEADER),
         ])
         // So that a widget on the shop's page can read how long a rate limit lasts.
         .expose_headers([header::RETRY_AFTER])
@@ -68,7 +78,7 @@ fn cors(origins: &[String]) -> CorsLayer {
 }
 
 /// The token of an `Authorization: Bearer …` header, if there is one.
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
@@ -78,7 +88,7 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Now, in milliseconds since the Unix epoch.
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

@@ -40,6 +40,62 @@ pub struct StoredCase {
     pub created_at_ms: i64,
     /// The request as received.
     pub escalation: NewEscalation,
+    /// The agent handling it, once someone took it or was given it.
+    pub assignee: Option<String>,
+    /// When a person first replied, milliseconds since the Unix epoch.
+    pub first_reply_at_ms: Option<i64>,
+    /// When anything last happened on it (created, a message, a status change).
+    pub last_activity_ms: i64,
+    /// Whether an agent blocked the shopper's session (their messages are held).
+    pub blocked: bool,
+}
+
+/// What [`CaseStore::set_case_status`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StatusChange {
+    /// There is no such case.
+    NoCase,
+    /// The case already had that status; nothing was written.
+    Unchanged,
+    /// The status changed; this event records it.
+    Changed(CaseEvent),
+}
+
+/// A signed-in agent's console session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgentSession {
+    /// The agent's name.
+    pub agent: String,
+    /// The token every state-changing request of this session must echo.
+    pub csrf_token: String,
+}
+
+/// A published FAQ of one locale.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublishedFaq {
+    /// Starts at 1; each publish adds 1.
+    pub version: i64,
+    /// The FAQ file (`kefu_api::FaqFile` as JSON) it was built from.
+    pub source_json: String,
+    /// The bundle widgets load (`kefu_faq::bundle::Bundle::to_bytes`).
+    pub bundle: Vec<u8>,
+    /// When, milliseconds since the Unix epoch.
+    pub published_at_ms: i64,
+}
+
+/// Counts behind the insights page, over cases and votes since a time.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct InsightCounts {
+    /// Widget sessions the server heard of: ones that voted or handed over.
+    pub sessions: u32,
+    /// Sessions that handed over at least once.
+    pub escalated_sessions: u32,
+    /// Cases per topic (`""` for none), most first.
+    pub by_topic: Vec<(String, u32)>,
+    /// Cases per reason, most first.
+    pub by_reason: Vec<(String, u32)>,
+    /// For every case a person answered: milliseconds from hand-off to the first reply.
+    pub first_reply_waits_ms: Vec<i64>,
 }
 
 /// The outcome of [`CaseStore::create_case`].
@@ -89,20 +145,112 @@ pub trait CaseStore: Send + Sync {
     /// One case by id.
     async fn case_by_id(&self, id: i64) -> Result<Option<StoredCase>, StoreError>;
 
-    /// Open cases, oldest first, at most `limit`.
-    async fn open_cases(&self, limit: u32) -> Result<Vec<StoredCase>, StoreError>;
+    /// Cases with `status` (any status for `None`), newest first, at most `limit`.
+    async fn cases(
+        &self,
+        status: Option<CaseStatus>,
+        limit: u32,
+    ) -> Result<Vec<StoredCase>, StoreError>;
 
     /// How many open cases are older than case `id`.
     async fn open_cases_before(&self, id: i64) -> Result<u32, StoreError>;
 
-    /// Adds an event to case `case_id`; `None` when there is no such case.
+    /// Adds an event to case `case_id`, written by `agent` if an agent wrote it; `None` when
+    /// there is no such case. An agent's reply also sets the case's first reply time once.
     async fn add_case_event(
         &self,
         case_id: i64,
         kind: CaseEventKind,
         text: &str,
+        agent: Option<&str>,
         now_ms: i64,
     ) -> Result<Option<CaseEvent>, StoreError>;
+
+    /// Resolves or reopens case `case_id`, recording who did it as an event.
+    async fn set_case_status(
+        &self,
+        case_id: i64,
+        status: CaseStatus,
+        agent: Option<&str>,
+        now_ms: i64,
+    ) -> Result<StatusChange, StoreError>;
+
+    /// Gives case `case_id` to `agent`; `None` when there is no such case.
+    async fn assign_case(
+        &self,
+        case_id: i64,
+        agent: &str,
+        now_ms: i64,
+    ) -> Result<Option<CaseEvent>, StoreError>;
+
+    /// Holds the further messages of widget session `session` (blocked by `agent`).
+    async fn block_session(
+        &self,
+        session: &str,
+        agent: Option<&str>,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Whether widget session `session` is blocked.
+    async fn is_session_blocked(&self, session: &str) -> Result<bool, StoreError>;
+
+    /// The "did this help?" votes of widget session `session`: entry id and whether it helped.
+    async fn session_votes(&self, session: &str) -> Result<Vec<(String, bool)>, StoreError>;
+
+    /// Adds an agent account; `false` when the name is taken (nothing changes then).
+    async fn add_agent(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Replaces an agent's password hash; `false` when there is no such agent.
+    async fn set_agent_password(&self, name: &str, password_hash: &str)
+        -> Result<bool, StoreError>;
+
+    /// The password hash of agent `name`.
+    async fn agent_password_hash(&self, name: &str) -> Result<Option<String>, StoreError>;
+
+    /// Every agent's name, sorted.
+    async fn agent_names(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Starts a console session; `token_hash` is the SHA-256 of the cookie's token.
+    async fn add_agent_session(
+        &self,
+        token_hash: &[u8; 32],
+        session: &AgentSession,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The unexpired console session whose token hashes to `token_hash`.
+    async fn agent_session(
+        &self,
+        token_hash: &[u8; 32],
+        now_ms: i64,
+    ) -> Result<Option<AgentSession>, StoreError>;
+
+    /// Ends a console session (and forgets every expired one).
+    async fn end_agent_session(&self, token_hash: &[u8; 32], now_ms: i64)
+        -> Result<(), StoreError>;
+
+    /// The published FAQ of `locale`.
+    async fn published_faq(&self, locale: Locale) -> Result<Option<PublishedFaq>, StoreError>;
+
+    /// Publishes `source_json` and its `bundle` as the next version of `locale`'s FAQ, if the
+    /// current version is still `current` (`None`: none published yet). Returns the new
+    /// version, or `None` when someone published in between.
+    async fn publish_faq(
+        &self,
+        locale: Locale,
+        current: Option<i64>,
+        source_json: &str,
+        bundle: &[u8],
+        now_ms: i64,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// The counts of the insights page since `since_ms`.
+    async fn insight_counts(&self, since_ms: i64) -> Result<InsightCounts, StoreError>;
 
     /// Events of case `case_id` with ids above `after`, oldest first, at most `limit`.
     async fn case_events_after(

@@ -1,7 +1,8 @@
 //! SQLite storage: one file, WAL journal, migrations applied on open.
 
 use super::{
-    CaseStore, Created, OrderVerifiers, StoreError, StoredCase, StoredOrder, VerifierHash,
+    AgentSession, CaseStore, Created, InsightCounts, OrderVerifiers, PublishedFaq, StatusChange,
+    StoreError, StoredCase, StoredOrder, VerifierHash,
 };
 use async_trait::async_trait;
 use kefu_api::events::{CaseEvent, CaseEventKind};
@@ -53,20 +54,29 @@ fn status_from(text: &str) -> Result<CaseStatus, StoreError> {
     }
 }
 
-/// The database value of an event kind.
-fn kind_as_str(kind: CaseEventKind) -> &'static str {
-    match kind {
-        CaseEventKind::AgentReply => "agent_reply",
-        CaseEventKind::ShopperMessage => "shopper_message",
+fn kind_from(text: &str) -> Result<CaseEventKind, StoreError> {
+    CaseEventKind::from_name(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown event kind {text:?}")))
+}
+
+/// The database value of a case status.
+fn status_as_str(status: CaseStatus) -> &'static str {
+    match status {
+        CaseStatus::Open => "open",
+        CaseStatus::Resolved => "resolved",
     }
 }
 
-fn kind_from(text: &str) -> Result<CaseEventKind, StoreError> {
-    match text {
-        "agent_reply" => Ok(CaseEventKind::AgentReply),
-        "shopper_message" => Ok(CaseEventKind::ShopperMessage),
-        other => Err(StoreError::Corrupt(format!("unknown event kind {other:?}"))),
-    }
+/// The columns [`case_from_row`] reads, from `cases` as `c`.
+const CASE_COLUMNS: &str = "c.id, c.status, c.created_at_ms, c.escalation_json, c.assignee,
+    c.first_reply_at_ms, COALESCE(c.last_activity_ms, c.created_at_ms) AS last_activity_ms,
+    EXISTS (SELECT 1 FROM blocked_sessions b WHERE b.session = c.session) AS blocked";
+
+/// The columns [`event_from_row`] reads.
+const EVENT_COLUMNS: &str = "id, kind, text, created_at_ms, agent";
+
+fn count_from(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CaseEvent, StoreError> {
@@ -79,6 +89,7 @@ fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CaseEvent, StoreError
         from: kind.author(),
         text: row.try_get("text")?,
         at_ms: row.try_get("created_at_ms")?,
+        agent: row.try_get("agent")?,
     })
 }
 
@@ -91,6 +102,10 @@ fn case_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCase, StoreError
         status: status_from(row.try_get("status")?)?,
         created_at_ms: row.try_get("created_at_ms")?,
         escalation,
+        assignee: row.try_get("assignee")?,
+        first_reply_at_ms: row.try_get("first_reply_at_ms")?,
+        last_activity_ms: row.try_get("last_activity_ms")?,
+        blocked: row.try_get("blocked")?,
     })
 }
 
@@ -141,8 +156,8 @@ impl CaseStore for SqliteStore {
             serde_json::to_string(escalation).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO cases (idempotency_key, request_hash, created_at_ms, session, locale,
-                                reason, topic, escalation_json)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                reason, topic, escalation_json, last_activity_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (idempotency_key) DO NOTHING
              RETURNING id",
         )
@@ -154,6 +169,7 @@ impl CaseStore for SqliteStore {
         .bind(escalation.reason.as_str())
         .bind(&escalation.topic)
         .bind(json)
+        .bind(now_ms)
         .fetch_optional(&self.pool)
         .await?;
         if let Some(id) = inserted {
@@ -172,20 +188,27 @@ impl CaseStore for SqliteStore {
     }
 
     async fn case_by_id(&self, id: i64) -> Result<Option<StoredCase>, StoreError> {
-        sqlx::query("SELECT id, status, created_at_ms, escalation_json FROM cases WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(case_from_row)
-            .transpose()
+        sqlx::query(&format!(
+            "SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(case_from_row)
+        .transpose()
     }
 
-    async fn open_cases(&self, limit: u32) -> Result<Vec<StoredCase>, StoreError> {
-        sqlx::query(
-            "SELECT id, status, created_at_ms, escalation_json FROM cases
-             WHERE status = 'open' ORDER BY id LIMIT ?",
-        )
+    async fn cases(
+        &self,
+        status: Option<CaseStatus>,
+        limit: u32,
+    ) -> Result<Vec<StoredCase>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {CASE_COLUMNS} FROM cases c
+             WHERE ?1 IS NULL OR c.status = ?1 ORDER BY c.id DESC LIMIT ?2"
+        ))
+        .bind(status.map(status_as_str))
         .bind(limit)
         .fetch_all(&self.pool)
         .await?
@@ -208,23 +231,360 @@ impl CaseStore for SqliteStore {
         case_id: i64,
         kind: CaseEventKind,
         text: &str,
+        agent: Option<&str>,
         now_ms: i64,
     ) -> Result<Option<CaseEvent>, StoreError> {
+        let mut tx = self.pool.begin().await?;
         // One statement: the event is added only if the case exists, with no check-then-insert.
-        sqlx::query(
-            "INSERT INTO case_events (case_id, kind, text, created_at_ms)
-             SELECT id, ?, ?, ? FROM cases WHERE id = ?
-             RETURNING id, kind, text, created_at_ms",
-        )
-        .bind(kind_as_str(kind))
+        let event = sqlx::query(&format!(
+            "INSERT INTO case_events (case_id, kind, text, created_at_ms, agent)
+             SELECT id, ?, ?, ?, ? FROM cases WHERE id = ?
+             RETURNING {EVENT_COLUMNS}"
+        ))
+        .bind(kind.as_str())
         .bind(text)
         .bind(now_ms)
+        .bind(agent)
         .bind(case_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?
         .as_ref()
         .map(event_from_row)
+        .transpose()?;
+        if event.is_some() {
+            let replied = kind == CaseEventKind::AgentReply;
+            sqlx::query(
+                "UPDATE cases SET last_activity_ms = ?1,
+                     first_reply_at_ms = CASE WHEN ?2 THEN COALESCE(first_reply_at_ms, ?1)
+                                              ELSE first_reply_at_ms END
+                 WHERE id = ?3",
+            )
+            .bind(now_ms)
+            .bind(replied)
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    async fn set_case_status(
+        &self,
+        case_id: i64,
+        status: CaseStatus,
+        agent: Option<&str>,
+        now_ms: i64,
+    ) -> Result<StatusChange, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE cases SET status = ?, last_activity_ms = ? WHERE id = ? AND status <> ?",
+        )
+        .bind(status_as_str(status))
+        .bind(now_ms)
+        .bind(case_id)
+        .bind(status_as_str(status))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE id = ?")
+                .bind(case_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Ok(match exists {
+                Some(_) => StatusChange::Unchanged,
+                None => StatusChange::NoCase,
+            });
+        }
+        let kind = match status {
+            CaseStatus::Open => CaseEventKind::Reopened,
+            CaseStatus::Resolved => CaseEventKind::Resolved,
+        };
+        let event = sqlx::query(&format!(
+            "INSERT INTO case_events (case_id, kind, text, created_at_ms, agent)
+             VALUES (?, ?, '', ?, ?) RETURNING {EVENT_COLUMNS}"
+        ))
+        .bind(case_id)
+        .bind(kind.as_str())
+        .bind(now_ms)
+        .bind(agent)
+        .fetch_one(&mut *tx)
+        .await?;
+        let event = event_from_row(&event)?;
+        tx.commit().await?;
+        Ok(StatusChange::Changed(event))
+    }
+
+    async fn assign_case(
+        &self,
+        case_id: i64,
+        agent: &str,
+        now_ms: i64,
+    ) -> Result<Option<CaseEvent>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed =
+            sqlx::query("UPDATE cases SET assignee = ?, last_activity_ms = ? WHERE id = ?")
+                .bind(agent)
+                .bind(now_ms)
+                .bind(case_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if changed == 0 {
+            return Ok(None);
+        }
+        let event = sqlx::query(&format!(
+            "INSERT INTO case_events (case_id, kind, text, created_at_ms, agent)
+             VALUES (?, 'assigned', '', ?, ?) RETURNING {EVENT_COLUMNS}"
+        ))
+        .bind(case_id)
+        .bind(now_ms)
+        .bind(agent)
+        .fetch_one(&mut *tx)
+        .await?;
+        let event = event_from_row(&event)?;
+        tx.commit().await?;
+        Ok(Some(event))
+    }
+
+    async fn block_session(
+        &self,
+        session: &str,
+        agent: Option<&str>,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO blocked_sessions (session, agent, created_at_ms) VALUES (?, ?, ?)
+             ON CONFLICT (session) DO NOTHING",
+        )
+        .bind(session)
+        .bind(agent)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn is_session_blocked(&self, session: &str) -> Result<bool, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM blocked_sessions WHERE session = ?)")
+                .bind(session)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn session_votes(&self, session: &str) -> Result<Vec<(String, bool)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT entry_id, helpful FROM feedback WHERE session = ? ORDER BY created_at_ms",
+        )
+        .bind(session)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("entry_id")?, row.try_get("helpful")?)))
+            .collect()
+    }
+
+    async fn add_agent(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let added = sqlx::query(
+            "INSERT INTO agents (name, password_hash, created_at_ms) VALUES (?, ?, ?)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(password_hash)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(added == 1)
+    }
+
+    async fn set_agent_password(
+        &self,
+        name: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query("UPDATE agents SET password_hash = ? WHERE name = ?")
+            .bind(password_hash)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        // A new password signs the agent out everywhere.
+        sqlx::query("DELETE FROM agent_sessions WHERE agent = ?")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(changed == 1)
+    }
+
+    async fn agent_password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM agents WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn agent_names(&self) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT name FROM agents ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn add_agent_session(
+        &self,
+        token_hash: &[u8; 32],
+        session: &AgentSession,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO agent_sessions (token_hash, agent, csrf_token, expires_at_ms)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(&token_hash[..])
+        .bind(&session.agent)
+        .bind(&session.csrf_token)
+        .bind(expires_at_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn agent_session(
+        &self,
+        token_hash: &[u8; 32],
+        now_ms: i64,
+    ) -> Result<Option<AgentSession>, StoreError> {
+        let row = sqlx::query(
+            "SELECT agent, csrf_token FROM agent_sessions
+             WHERE token_hash = ? AND expires_at_ms > ?",
+        )
+        .bind(&token_hash[..])
+        .bind(now_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(AgentSession {
+                agent: row.try_get("agent")?,
+                csrf_token: row.try_get("csrf_token")?,
+            })
+        })
         .transpose()
+    }
+
+    async fn end_agent_session(
+        &self,
+        token_hash: &[u8; 32],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM agent_sessions WHERE token_hash = ? OR expires_at_ms <= ?")
+            .bind(&token_hash[..])
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn published_faq(&self, locale: Locale) -> Result<Option<PublishedFaq>, StoreError> {
+        let row = sqlx::query(
+            "SELECT version, source_json, bundle, published_at_ms FROM faqs WHERE locale = ?",
+        )
+        .bind(locale.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(PublishedFaq {
+                version: row.try_get("version")?,
+                source_json: row.try_get("source_json")?,
+                bundle: row.try_get("bundle")?,
+                published_at_ms: row.try_get("published_at_ms")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn publish_faq(
+        &self,
+        locale: Locale,
+        current: Option<i64>,
+        source_json: &str,
+        bundle: &[u8],
+        now_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let next = current.unwrap_or(0) + 1;
+        // Inserts the first version, or moves `current` to `next`; anything else changes nothing.
+        let written = sqlx::query(
+            "INSERT INTO faqs (locale, version, source_json, bundle, published_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (locale) DO UPDATE SET version = excluded.version,
+                 source_json = excluded.source_json, bundle = excluded.bundle,
+                 published_at_ms = excluded.published_at_ms
+             WHERE faqs.version = ?2 - 1",
+        )
+        .bind(locale.as_str())
+        .bind(next)
+        .bind(source_json)
+        .bind(bundle)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok((written == 1).then_some(next))
+    }
+
+    async fn insight_counts(&self, since_ms: i64) -> Result<InsightCounts, StoreError> {
+        let sessions: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT session FROM feedback WHERE created_at_ms >= ?1
+                                   UNION SELECT session FROM cases WHERE created_at_ms >= ?1)",
+        )
+        .bind(since_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        let escalated: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT session) FROM cases WHERE created_at_ms >= ?",
+        )
+        .bind(since_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        let mut counts = InsightCounts {
+            sessions: count_from(sessions),
+            escalated_sessions: count_from(escalated),
+            ..InsightCounts::default()
+        };
+        for (column, into) in [
+            ("COALESCE(topic, '')", &mut counts.by_topic),
+            ("reason", &mut counts.by_reason),
+        ] {
+            let rows = sqlx::query(&format!(
+                "SELECT {column} AS k, COUNT(*) AS n FROM cases WHERE created_at_ms >= ?
+                 GROUP BY k ORDER BY n DESC, k"
+            ))
+            .bind(since_ms)
+            .fetch_all(&self.pool)
+            .await?;
+            for row in rows {
+                into.push((row.try_get("k")?, count_from(row.try_get("n")?)));
+            }
+        }
+        counts.first_reply_waits_ms = sqlx::query_scalar(
+            "SELECT first_reply_at_ms - created_at_ms FROM cases
+             WHERE created_at_ms >= ? AND first_reply_at_ms IS NOT NULL",
+        )
+        .bind(since_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(counts)
     }
 
     async fn case_events_after(
@@ -233,10 +593,10 @@ impl CaseStore for SqliteStore {
         after: u64,
         limit: u32,
     ) -> Result<Vec<CaseEvent>, StoreError> {
-        sqlx::query(
-            "SELECT id, kind, text, created_at_ms FROM case_events
-             WHERE case_id = ? AND id > ? ORDER BY id LIMIT ?",
-        )
+        sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM case_events
+             WHERE case_id = ? AND id > ? ORDER BY id LIMIT ?"
+        ))
         .bind(case_id)
         .bind(i64::try_from(after).unwrap_or(i64::MAX))
         .bind(limit)

@@ -1,0 +1,233 @@
+//! The published FAQ: the server keeps each locale's FAQ file and its bundle; every change an
+//! agent makes ("save as FAQ") is built into a new bundle and published as the next version,
+//! which widgets load from `/kefu/faq/<locale>.kfb` and `/api/v1/faq/<locale>`.
+
+use crate::error::AppError;
+use crate::store::{CaseStore, PublishedFaq};
+use anyhow::Context;
+use axum::http::StatusCode;
+use kefu_api::console::{FaqEdition, FaqPublished, MAX_FAQ_ENTRIES, MAX_FAQ_VARIANTS};
+use kefu_api::{FaqFile, FaqFileEntry, Locale};
+use kefu_faq::bundle::Bundle;
+use kefu_faq::Entry;
+
+/// How often a change is tried again when another agent published at the same moment.
+const PUBLISH_ATTEMPTS: usize = 5;
+
+/// The demo shop's FAQ files, published by `--demo` when the database has none.
+pub fn demo_faqs() -> [(Locale, &'static str); 3] {
+    [
+        (
+            Locale::ZhCn,
+            include_str!("../../../www/demo/faq/zh-CN.json"),
+        ),
+        (
+            Locale::ZhTw,
+            include_str!("../../../www/demo/faq/zh-TW.json"),
+        ),
+        (Locale::En, include_str!("../../../www/demo/faq/en.json")),
+    ]
+}
+
+/// The bundle of a FAQ file: entries to show and the prebuilt matcher.
+pub fn build_bundle(file: &FaqFile) -> Vec<u8> {
+    let entries: Vec<Entry> = file.entries.iter().cloned().map(Entry::from).collect();
+    Bundle::new(&entries).to_bytes()
+}
+
+/// Publishes `json` (a FAQ file) as `locale`'s first version, unless one is published already.
+pub async fn publish_if_none(
+    store: &dyn CaseStore,
+    locale: Locale,
+    json: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    if store.published_faq(locale).await?.is_some() {
+        return Ok(());
+    }
+    let file: FaqFile =
+        serde_json::from_str(json).with_context(|| format!("reading the {locale} FAQ file"))?;
+    let bundle = tokio::task::spawn_blocking({
+        let file = file.clone();
+        move || build_bundle(&file)
+    })
+    .await?;
+    let source = serde_json::to_string(&file)?;
+    store
+        .publish_faq(locale, None, &source, &bundle, now_ms)
+        .await?;
+    tracing::info!(%locale, entries = file.entries.len(), "FAQ published");
+    Ok(())
+}
+
+/// The published FAQ of `locale` as agents edit it (version 0 and no entries before any).
+pub async fn edition(store: &dyn CaseStore, locale: Locale) -> Result<FaqEdition, AppError> {
+    let (version, file) = current(store, locale).await?;
+    Ok(FaqEdition {
+        locale: locale.as_str().to_owned(),
+        version: version.unwrap_or(0),
+        entries: file.entries,
+    })
+}
+
+async fn current(
+    store: &dyn CaseStore,
+    locale: Locale,
+) -> Result<(Option<i64>, FaqFile), AppError> {
+    match store.published_faq(locale).await? {
+        Some(PublishedFaq {
+            version,
+            source_json,
+            ..
+        }) => {
+            let file = serde_json::from_str(&source_json).context("reading a published FAQ")?;
+            Ok((Some(version), file))
+        }
+        None => Ok((
+            None,
+            FaqFile {
+                name: String::new(),
+                lang: locale.as_str().to_owned(),
+                entries: Vec::new(),
+            },
+        )),
+    }
+}
+
+/// Applies `edit` to `locale`'s FAQ and publishes the result as the next version; `edit`
+/// returns the entry it created or changed. When another agent publishes in between, the
+/// edit is applied again to their version.
+pub async fn change(
+    store: &dyn CaseStore,
+    locale: Locale,
+    now_ms: i64,
+    edit: impl Fn(&mut FaqFile) -> Result<FaqFileEntry, AppError>,
+) -> Result<FaqPublished, AppError> {
+    for _ in 0..PUBLISH_ATTEMPTS {
+        let (version, mut file) = current(store, locale).await?;
+        let entry = edit(&mut file)?;
+        let source = serde_json::to_string(&file).context("encoding the FAQ")?;
+        let bundle = tokio::task::spawn_blocking(move || build_bundle(&file))
+            .await
+            .context("building the FAQ bundle")?;
+        if let Some(version) = store
+            .publish_faq(locale, version, &source, &bundle, now_ms)
+            .await?
+        {
+            tracing::info!(%locale, version, entry = %entry.id, "FAQ published");
+            return Ok(FaqPublished { version, entry });
+        }
+    }
+    Err(AppError::client(
+        StatusCode::CONFLICT,
+        "faq_busy",
+        "the FAQ is being changed by others right now; please try again",
+    ))
+}
+
+/// Adds `entry` to `file` under a new id (`agent-N`).
+pub fn add_entry(file: &mut FaqFile, mut entry: FaqFileEntry) -> Result<FaqFileEntry, AppError> {
+    if file.entries.len() >= MAX_FAQ_ENTRIES {
+        return Err(AppError::client(
+            StatusCode::CONFLICT,
+            "faq_full",
+            format!("a FAQ holds at most {MAX_FAQ_ENTRIES} entries"),
+        ));
+    }
+    let next = file
+        .entries
+        .iter()
+        .filter_map(|e| e.id.strip_prefix("agent-")?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    entry.id = format!("agent-{next}");
+    file.entries.push(entry.clone());
+    Ok(entry)
+}
+
+/// Adds `text` as a variant of entry `id` in `file`.
+pub fn add_variant(file: &mut FaqFile, id: &str, text: &str) -> Result<FaqFileEntry, AppError> {
+    let entry = file
+        .entries
+        .iter_mut()
+        .find(|e| e.id == id)
+        .ok_or_else(AppError::not_found)?;
+    let text = text.trim();
+    let known = std::iter::once(&entry.question)
+        .chain(&entry.variants)
+        .any(|v| v.trim() == text);
+    if known {
+        return Err(AppError::client(
+            StatusCode::CONFLICT,
+            "variant_exists",
+            "this entry already has this wording",
+        ));
+    }
+    if entry.variants.len() >= MAX_FAQ_VARIANTS {
+        return Err(AppError::client(
+            StatusCode::CONFLICT,
+            "too_many_variants",
+            format!("an entry holds at most {MAX_FAQ_VARIANTS} variants"),
+        ));
+    }
+    entry.variants.push(text.to_owned());
+    Ok(entry.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> FaqFile {
+        serde_json::from_str(demo_faqs()[0].1).unwrap()
+    }
+
+    #[test]
+    fn new_entries_get_the_next_free_id() {
+        let mut f = file();
+        let a = add_entry(&mut f, FaqFileEntry::default()).unwrap();
+        let b = add_entry(&mut f, FaqFileEntry::default()).unwrap();
+        assert_eq!((a.id.as_str(), b.id.as_str()), ("agent-1", "agent-2"));
+    }
+
+    #[test]
+    fn variants_are_added_once_to_known_entries() {
+        let mut f = file();
+        let id = f.entries[1].id.clone();
+        let entry = add_variant(&mut f, &id, " 周末发货吗 ").unwrap();
+        assert_eq!(entry.variants.last().unwrap(), "周末发货吗");
+        assert!(matches!(
+            add_variant(&mut f, &id, "周末发货吗"),
+            Err(AppError::Client {
+                status: StatusCode::CONFLICT,
+                ..
+            })
+        ));
+        assert!(matches!(
+            add_variant(&mut f, "nope", "x"),
+            Err(AppError::Client {
+                status: StatusCode::NOT_FOUND,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_bundle_answers_a_new_entry() {
+        let mut f = file();
+        add_entry(
+            &mut f,
+            FaqFileEntry {
+                question: "可以用数字人民币付款吗".into(),
+                answer: "可以，结账时选择数字人民币。".into(),
+                ..FaqFileEntry::default()
+            },
+        )
+        .unwrap();
+        let bundle = Bundle::from_bytes(&build_bundle(&f)).unwrap();
+        let decision = bundle.matcher.decide("能用数字人民币付款吗");
+        let best = &bundle.entries[decision.hits[0].entry];
+        assert_eq!(best.id, "agent-1");
+    }
+}

@@ -2,7 +2,6 @@
 //! Content-Security-Policy), signing in and out (`/agent/login`, `/agent/logout`,
 //! `/agent/me`), and the live stream of case changes (`/agent/stream`, server-sent events).
 
-use super::now_ms;
 use crate::auth::{self, Agent};
 use crate::error::{AppError, AppJson};
 use crate::store::AgentSession;
@@ -73,6 +72,9 @@ async fn login(
     let AppJson(login) = body?;
     login.validate()?;
     let name = login.name.trim().to_owned();
+    // Every try counts until it succeeds, so a locked-out name is refused before any check.
+    let tried_at = state.clock.now_ms();
+    state.login_limits.hit(&name, tried_at)?;
     let stored = state.store.agent_password_hash(&name).await?;
     let password = login.password;
     let matches =
@@ -80,7 +82,6 @@ async fn login(
             .await
             .map_err(anyhow::Error::from)?;
     if !matches {
-        state.login_limits.hit(&name, state.clock.now_ms())?;
         tracing::info!("console sign-in refused");
         return Err(AppError::client(
             StatusCode::UNAUTHORIZED,
@@ -88,6 +89,7 @@ async fn login(
             "wrong name or password",
         ));
     }
+    state.login_limits.forget(&name, tried_at);
     let token = auth::new_token()?;
     let session = AgentSession {
         agent: name.clone(),
@@ -98,7 +100,7 @@ async fn login(
         .add_agent_session(
             &auth::token_hash(&token),
             &session,
-            now_ms() + auth::SESSION_TTL_MS,
+            state.clock.now_ms() + auth::SESSION_TTL_MS,
         )
         .await?;
     tracing::info!(agent = %name, "agent signed in");
@@ -128,7 +130,7 @@ async fn logout(
     if let Some(token) = auth::session_token(&headers) {
         state
             .store
-            .end_agent_session(&auth::token_hash(token), now_ms())
+            .end_agent_session(&auth::token_hash(token), state.clock.now_ms())
             .await?;
     }
     Ok((

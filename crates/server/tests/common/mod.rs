@@ -46,7 +46,10 @@ pub async fn start(
     edit: impl FnOnce(&mut AppState),
 ) -> TestServer {
     let db = format!("sqlite://{}", dir.path().join("kefu.db").display());
-    let mut args = vec!["kefu-server", "--database", &db, "--assets", "/nonexistent"];
+    let mut args = vec!["kefu-server", "--database", &db];
+    if !extra.contains(&"--assets") {
+        args.extend_from_slice(&["--assets", "/nonexistent"]);
+    }
     args.extend_from_slice(extra);
     let mut state = AppState::from_config(Config::parse_from(args))
         .await

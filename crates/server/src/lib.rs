@@ -20,6 +20,7 @@ pub mod faq;
 pub mod hours;
 pub mod insights;
 pub mod limits;
+pub mod metrics;
 pub mod orders;
 pub mod routes;
 pub mod store;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub followup_limits: Arc<Limiter<i64>>,
     /// Failed console sign-ins per agent name ([`limits::login_limiter`]).
     pub login_limits: Arc<Limiter<String>>,
+    /// Request counts and latencies for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
     /// Changes to cases, for the console's live stream.
     pub changes: tokio::sync::broadcast::Sender<CaseChanged>,
     /// The clock rate limits read; tests set it by hand.
@@ -116,6 +119,7 @@ impl AppState {
             lookup_limits: Arc::default(),
             followup_limits: Arc::new(limits::followup_limiter()),
             login_limits: Arc::new(limits::login_limiter()),
+            metrics: Arc::default(),
             changes: tokio::sync::broadcast::channel(CHANGES_BUFFERED).0,
             clock: Clock::System,
         })

@@ -669,3 +669,40 @@ async fn the_console_pages_are_served_under_a_strict_policy() {
         .await;
     assert_eq!(bare.status, StatusCode::PERMANENT_REDIRECT);
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_for_agents_only() {
+    let s = server().await;
+    escalate(
+        &s,
+        "case-key-6",
+        json!({"session": "m", "locale": "en", "message": "hi"}),
+    )
+    .await;
+    let anonymous = s
+        .send(
+            Request::get(format!("{}/metrics", s.base))
+                .body(Full::default())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let scrape = Request::get(format!("{}/metrics", s.base))
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Full::default())
+        .unwrap();
+    let reply = s.send(scrape).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let text = String::from_utf8(reply.body).unwrap();
+    assert!(
+        text.contains(
+            r#"kefu_http_requests_total{method="POST",route="/api/v1/escalations",status="201"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains("kefu_open_cases 1"), "{text}");
+    assert!(
+        text.contains(r#"kefu_faq_version{locale="zh-CN"} 1"#),
+        "{text}"
+    );
+}

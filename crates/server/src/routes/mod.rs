@@ -6,6 +6,7 @@ mod console;
 mod escalations;
 mod faq;
 mod health;
+mod metrics;
 mod orders;
 mod signals;
 
@@ -41,10 +42,15 @@ pub fn app(state: AppState) -> Router {
         });
     Router::new()
         .merge(health::router())
+        .merge(metrics::router())
         .nest(API_PREFIX, api)
         .merge(console::pages(&state.config.assets))
         .merge(faq::widget_router())
         .merge(assets::router(&state.config))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
         .layer(cors(&state.config.cors_origins))
         .layer(TraceLayer::new_for_http())

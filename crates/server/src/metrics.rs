@@ -10,6 +10,17 @@ use std::time::Duration;
 /// Upper bounds of the latency histogram's buckets, in seconds.
 const BUCKETS: [f64; 10] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
 
+/// A value read at scrape time: its name, help text, and values by label set (`{locale="en"}`,
+/// or empty for none).
+pub struct Gauge<'a> {
+    /// The metric's name.
+    pub name: &'a str,
+    /// What it measures.
+    pub help: &'a str,
+    /// Label sets and values.
+    pub values: Vec<(String, f64)>,
+}
+
 /// Request counters and the latency histogram, shared by every request.
 #[derive(Debug, Default)]
 pub struct Metrics {
@@ -45,7 +56,7 @@ impl Metrics {
     }
 
     /// The counters in the text format, then `gauges` (name, help, value).
-    pub fn render(&self, gauges: &[(&str, &str, Vec<(String, f64)>)]) -> String {
+    pub fn render(&self, gauges: &[Gauge<'_>]) -> String {
         let counts = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let mut out = String::new();
         out.push_str(
@@ -84,7 +95,7 @@ impl Metrics {
             "kefu_http_request_duration_seconds_count {}",
             counts.count
         );
-        for (name, help, values) in gauges {
+        for Gauge { name, help, values } in gauges {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
             for (labels, value) in values {
                 let _ = writeln!(out, "{name}{labels} {value}");
@@ -112,8 +123,11 @@ mod tests {
         metrics.record("GET", "/healthz", 200, Duration::from_millis(3));
         metrics.record("GET", "/healthz", 200, Duration::from_millis(30));
         metrics.record("POST", "/api/v1/escalations", 422, Duration::from_secs(9));
-        let text =
-            metrics.render(&[("kefu_open_cases", "Open cases.", vec![(String::new(), 2.0)])]);
+        let text = metrics.render(&[Gauge {
+            name: "kefu_open_cases",
+            help: "Open cases.",
+            values: vec![(String::new(), 2.0)],
+        }]);
         assert!(text.contains(
             "kefu_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"
         ));

@@ -3,6 +3,7 @@
 
 use crate::auth::Agent;
 use crate::error::AppError;
+use crate::metrics::Gauge;
 use crate::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
@@ -45,21 +46,21 @@ async fn metrics(State(state): State<AppState>, _agent: Agent) -> Result<Respons
         }
     }
     let text = state.metrics.render(&[
-        (
-            "kefu_open_cases",
-            "Cases waiting for or talking with a person.",
-            vec![(String::new(), f64::from(open))],
-        ),
-        (
-            "kefu_console_streams",
-            "Consoles listening to the live stream on this server.",
-            vec![(String::new(), state.changes.receiver_count() as f64)],
-        ),
-        (
-            "kefu_faq_version",
-            "The published FAQ version, per locale.",
-            versions,
-        ),
+        Gauge {
+            name: "kefu_open_cases",
+            help: "Cases waiting for or talking with a person.",
+            values: vec![(String::new(), f64::from(open))],
+        },
+        Gauge {
+            name: "kefu_console_streams",
+            help: "Consoles listening to the live stream on this server.",
+            values: vec![(String::new(), state.changes.receiver_count() as f64)],
+        },
+        Gauge {
+            name: "kefu_faq_version",
+            help: "The published FAQ version, per locale.",
+            values: versions,
+        },
     ]);
     Ok((
         [(

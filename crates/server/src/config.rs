@@ -1,9 +1,15 @@
-//! Server configuration from the command line, with `KEFU_*` environment overrides.
+//! Server configuration: a TOML file (`--config`), `KEFU_*` environment variables over it, and
+//! command-line flags over both. The file's keys are the flags' names (`bind`, `database`,
+//! `cors_origins = [...]`, `hours`, …) plus `[[agents]]` accounts.
 
 use crate::hours::{parse_utc_offset, BusinessHours};
 use crate::orders::parse_orders_url;
+use anyhow::Context;
 use axum::http::Uri;
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, Parser};
+use serde::Deserialize;
+use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -11,6 +17,15 @@ use std::path::PathBuf;
 #[derive(Parser, Clone, Debug)]
 #[command(version, about)]
 pub struct Config {
+    /// A TOML file with any of these settings (keys as the flags' names, `_` or `-`) and
+    /// `[[agents]]` accounts (`name`, `password_hash` from `kefu-agents hash`).
+    #[arg(long, env = "KEFU_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Console accounts from the config file; kept in the database at start.
+    #[arg(skip)]
+    pub agents: Vec<AgentAccount>,
+
     /// Address to listen on; port 0 picks a free port (the chosen address is printed).
     #[arg(long, env = "KEFU_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
@@ -59,7 +74,96 @@ pub struct Config {
     pub faq_dir: Option<PathBuf>,
 }
 
+/// A console account of the config file.
+#[derive(Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AgentAccount {
+    /// The sign-in name.
+    pub name: String,
+    /// An argon2 PHC string (`kefu-agents hash` prints one), never a password.
+    pub password_hash: String,
+}
+
 impl Config {
+    /// Reads the command line `args` (the program's name first) and the environment, then the
+    /// `--config` file for every setting neither of them gave.
+    pub fn load<I, T>(args: I) -> anyhow::Result<Config>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        let matches = Config::command().try_get_matches_from(&args)?;
+        let Some(path) = matches.get_one::<PathBuf>("config").cloned() else {
+            return Ok(Config::from_arg_matches_checked(&matches)?);
+        };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading the config file {}", path.display()))?;
+        let mut table: toml::Table = text
+            .parse()
+            .with_context(|| format!("reading the config file {}", path.display()))?;
+        let agents: Vec<AgentAccount> = match table.remove("agents") {
+            Some(value) => value.try_into().with_context(|| {
+                format!(
+                    "{}: [[agents]] need a name and a password_hash",
+                    path.display()
+                )
+            })?,
+            None => Vec::new(),
+        };
+        for agent in &agents {
+            anyhow::ensure!(
+                agent.password_hash.starts_with("$argon2"),
+                "{}: the password_hash of agent {:?} is not an argon2 hash (make one with `kefu-agents hash`)",
+                path.display(),
+                agent.name
+            );
+        }
+        let command = Config::command();
+        for (key, value) in table {
+            let id = key.replace('-', "_");
+            let arg = command
+                .get_arguments()
+                .find(|a| a.get_id().as_str() == id && a.get_long().is_some() && id != "config")
+                .with_context(|| format!("{}: unknown setting {key:?}", path.display()))?;
+            let given = matches!(
+                matches.value_source(&id),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            );
+            if given {
+                continue;
+            }
+            let flag = format!("--{}", arg.get_long().unwrap_or_default());
+            let values = match value {
+                toml::Value::Array(items) => items,
+                single => vec![single],
+            };
+            for value in values {
+                match value {
+                    toml::Value::Boolean(true) => args.push(flag.clone().into()),
+                    toml::Value::Boolean(false) => {}
+                    toml::Value::String(text) => args.extend([flag.clone().into(), text.into()]),
+                    toml::Value::Integer(n) => {
+                        args.extend([flag.clone().into(), n.to_string().into()])
+                    }
+                    other => anyhow::bail!(
+                        "{}: {key:?} must be a string, number, boolean or a list of them, not {}",
+                        path.display(),
+                        other.type_str()
+                    ),
+                }
+            }
+        }
+        let mut config = Config::try_parse_from(&args)
+            .with_context(|| format!("a setting in {} is not valid", path.display()))?;
+        config.agents = agents;
+        Ok(config)
+    }
+
+    fn from_arg_matches_checked(matches: &clap::ArgMatches) -> Result<Config, clap::Error> {
+        <Config as clap::FromArgMatches>::from_arg_matches(matches)
+    }
+
     /// The agents' token in force: the configured one, or the demo's.
     pub fn effective_agent_token(&self) -> Option<String> {
         self.agent_token

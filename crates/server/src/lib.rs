@@ -96,6 +96,18 @@ impl AppState {
                     .await?;
             }
         }
+        for agent in &config.agents {
+            let stored = store.agent_password_hash(&agent.name).await?;
+            if stored.is_none() {
+                store
+                    .add_agent(&agent.name, &agent.password_hash, routes::now_ms())
+                    .await?;
+            } else if stored.as_deref() != Some(agent.password_hash.as_str()) {
+                store
+                    .set_agent_password(&agent.name, &agent.password_hash)
+                    .await?;
+            }
+        }
         if let Some(dir) = &config.faq_dir {
             for locale in kefu_api::Locale::ALL {
                 let path = dir.join(format!("{locale}.json"));

@@ -1,6 +1,5 @@
 //! `kefu-server` binary: parse the command line, open the database, listen.
 
-use clap::Parser;
 use kefu_server::{app, config::Config, AppState};
 use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
@@ -13,7 +12,14 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = Config::parse();
+    let config = match Config::load(std::env::args_os()) {
+        Ok(config) => config,
+        // Help, version and flag errors print as clap prints them.
+        Err(err) => match err.downcast::<clap::Error>() {
+            Ok(clap_error) => clap_error.exit(),
+            Err(err) => return Err(err),
+        },
+    };
     let state = AppState::from_config(config.clone()).await?;
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
@@ -21,6 +27,14 @@ async fn main() -> anyhow::Result<()> {
     println!("kefu-server listening on http://{addr}");
     if config.demo {
         println!("demo shop: http://{addr}/");
+    }
+    println!("agent console: http://{addr}/console/");
+    if config.demo {
+        println!(
+            "console account (demo): {} / {}",
+            kefu_server::config::DEMO_AGENT_NAME,
+            kefu_server::config::DEMO_AGENT_PASSWORD
+        );
     }
     if let Some(token) = state
         .agent_token

@@ -1,5 +1,6 @@
 //! `kefu-agents`: manage the console's agent accounts in the server's database
-//! (`add NAME`, `password NAME`, `list`); passwords are read from standard input.
+//! (`add NAME`, `password NAME`, `list`), or prints a password's hash for a config file
+//! (`hash`); passwords are read from standard input.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -32,6 +33,8 @@ enum Command {
     },
     /// Lists the agents' names.
     List,
+    /// Prints the argon2 hash of a password (read like `add`), for `[[agents]]` in a config file.
+    Hash,
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -52,6 +55,10 @@ fn now_ms() -> i64 {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::Hash = cli.command {
+        println!("{}", auth::hash_password(&read_password()?)?);
+        return Ok(());
+    }
     let store = open_store(&cli.database).await?;
     match cli.command {
         Command::Add { name } => {
@@ -81,6 +88,8 @@ async fn main() -> anyhow::Result<()> {
                 println!("{name}");
             }
         }
+        // Answered above, before opening the database.
+        Command::Hash => {}
     }
     Ok(())
 }

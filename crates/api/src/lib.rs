@@ -601,6 +601,22 @@ pub struct EscalationReceipt {
     pub opens_at: Option<String>,
 }
 
+/// What `POST /api/v1/escalations` answers: the receipt the widget keeps, and when a person is
+/// likely to reply (which the widget does not read yet).
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct EscalationAnswer {
+    /// The receipt.
+    #[serde(flatten)]
+    pub receipt: EscalationReceipt,
+    /// With `opens_at`, when the opening is not today: its date, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_on: Option<String>,
+    /// About how long until a person replies, in milliseconds: the wait for opening hours plus
+    /// the median first reply of the last 7 days; absent without recent replies or hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_reply_ms: Option<i64>,
+}
+
 /// Where a case stands.
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
 #[serde(rename_all = "snake_case")]

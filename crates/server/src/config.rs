@@ -2,7 +2,7 @@
 //! command-line flags over both. The file's keys are the flags' names (`bind`, `database`,
 //! `cors_origins = [...]`, `hours`, …) plus `[[agents]]` accounts.
 
-use crate::hours::{parse_utc_offset, BusinessHours};
+use crate::hours::{parse_holiday, parse_utc_offset, BusinessHours, Schedule, WeekdayHours};
 use crate::orders::parse_orders_url;
 use anyhow::Context;
 use axum::http::Uri;
@@ -57,6 +57,15 @@ pub struct Config {
     /// receipt tells the shopper when the team opens. Without it, people are always there.
     #[arg(long, env = "KEFU_HOURS", value_parser = BusinessHours::parse)]
     pub hours: Option<BusinessHours>,
+
+    /// A weekday's own hours, e.g. `sat=10:00-16:00` or `sun=closed` (repeat the flag, or
+    /// comma-separate in the variable).
+    #[arg(long = "weekday-hours", env = "KEFU_WEEKDAY_HOURS", value_delimiter = ',', value_parser = WeekdayHours::parse)]
+    pub weekday_hours: Vec<WeekdayHours>,
+
+    /// A day the team is off, `YYYY-MM-DD` (repeat the flag, or comma-separate in the variable).
+    #[arg(long = "holiday", env = "KEFU_HOLIDAYS", value_delimiter = ',', value_parser = parse_holiday)]
+    pub holidays: Vec<i64>,
 
     /// The shop's time zone as an offset from UTC, e.g. `+08:00`.
     #[arg(long, env = "KEFU_UTC_OFFSET", default_value = "+08:00", value_parser = parse_utc_offset, allow_hyphen_values = true)]
@@ -162,6 +171,16 @@ impl Config {
 
     fn from_arg_matches_checked(matches: &clap::ArgMatches) -> Result<Config, clap::Error> {
         <Config as clap::FromArgMatches>::from_arg_matches(matches)
+    }
+
+    /// When the team works: `--hours`, `--weekday-hours`, `--holiday`, `--utc-offset`.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            daily: self.hours,
+            weekdays: self.weekday_hours.clone(),
+            holidays: self.holidays.clone(),
+            utc_offset_minutes: self.utc_offset,
+        }
     }
 
     /// The agents' token in force: the configured one, or the demo's.

@@ -64,7 +64,8 @@ pub async fn insights(
     })
 }
 
-fn median(mut values: Vec<i64>) -> Option<i64> {
+/// The median, `None` of nothing.
+pub fn median(mut values: Vec<i64>) -> Option<i64> {
     values.sort_unstable();
     let n = values.len();
     match n {

@@ -822,12 +822,76 @@ async fn outside_business_hours_the_receipt_says_when_people_are_back() {
     );
 }
 
+#[tokio::test]
+async fn a_holiday_and_a_closed_weekday_put_the_opening_on_another_date() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let (today, now_minute) = (now / 86_400, (now / 60).rem_euclid(24 * 60));
+    let date = |day: i64| {
+        // Days since 1970-01-01 as YYYY-MM-DD, by counting (the test's own arithmetic).
+        let (mut y, mut d) = (1970, day);
+        let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        while d >= if leap(y) { 366 } else { 365 } {
+            d -= if leap(y) { 366 } else { 365 };
+            y += 1;
+        }
+        let lengths = [
+            31,
+            if leap(y) { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
+        let mut m = 0;
+        while d >= lengths[m] {
+            d -= lengths[m];
+            m += 1;
+        }
+        format!("{y:04}-{:02}-{:02}", m + 1, d + 1)
+    };
+    // Open all day except today (a holiday) and tomorrow's weekday (closed): back the day after.
+    let weekday_names = ["thu", "fri", "sat", "sun", "mon", "tue", "wed"];
+    let tomorrow = format!("{}=closed", weekday_names[((today + 1) % 7) as usize]);
+    let s = server_with(&[
+        "--hours",
+        "00:00-24:00",
+        "--holiday",
+        &date(today),
+        "--weekday-hours",
+        &tomorrow,
+        "--utc-offset",
+        "Z",
+    ])
+    .await;
+    let body = json!({"session": "h", "locale": "en", "message": "hi"}).to_string();
+    let answer: kefu_api::EscalationAnswer = s.escalate(Some("key-holiday-1"), body).await.json();
+    assert_eq!(answer.receipt.opens_at.as_deref(), Some("00:00"));
+    assert_eq!(answer.opens_on, Some(date(today + 2)));
+    let wait = answer.expected_reply_ms.unwrap();
+    let until = (2 * 24 * 60 - now_minute) * 60_000;
+    assert!(
+        (until - 60_000..=until).contains(&wait),
+        "{wait} vs {until}"
+    );
+}
+
 #[test]
 fn bad_business_hours_stop_the_server_with_a_reason() {
     for (flag, value) in [
         ("--hours", "9-5"),
         ("--hours", "09:00-09:00"),
         ("--utc-offset", "8"),
+        ("--weekday-hours", "someday=closed"),
+        ("--holiday", "2027-02-30"),
     ] {
         let error = Config::try_parse_from(["kefu-server", flag, value]).unwrap_err();
         assert!(

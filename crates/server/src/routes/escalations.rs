@@ -14,11 +14,14 @@ use axum::Router;
 use kefu_api::events::{CaseEvent, CaseEventKind, CaseEvents, ShopperMessage, MAX_EVENTS_PER_READ};
 use kefu_api::mask::mask_cards;
 use kefu_api::{
-    is_valid_idempotency_key, CaseStatus, CaseView, EscalationReceipt, NewEscalation,
-    IDEMPOTENCY_HEADER,
+    is_valid_idempotency_key, CaseStatus, CaseView, EscalationAnswer, EscalationReceipt,
+    NewEscalation, IDEMPOTENCY_HEADER,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+
+/// The receipt's expected reply time looks at first replies of this long ago: 7 days.
+const EXPECTED_REPLY_WINDOW_MS: i64 = 7 * 86_400_000;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -47,7 +50,7 @@ async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     AppJson(mut escalation): AppJson<NewEscalation>,
-) -> Result<(StatusCode, AppJson<EscalationReceipt>), AppError> {
+) -> Result<(StatusCode, AppJson<EscalationAnswer>), AppError> {
     let key = idempotency_key(&headers)?;
     escalation.validate()?;
     escalation.mask_cards();
@@ -77,15 +80,25 @@ async fn create(
             ))
         }
     };
-    let receipt = EscalationReceipt {
-        case_id: case_number(id),
-        access_token: state.access_token(id),
-        position: state.store.open_cases_before(id).await?,
-        opens_at: state
-            .config
-            .hours
-            .and_then(|hours| hours.opens_at(now_ms(), state.config.utc_offset))
-            .map(|clock| clock.to_string()),
+    let now = now_ms();
+    let opening = state.config.schedule().next_opening(now);
+    let recent = state
+        .store
+        .insight_counts(now - EXPECTED_REPLY_WINDOW_MS)
+        .await?;
+    let median_reply = crate::insights::median(recent.first_reply_waits_ms);
+    let until_open = opening.as_ref().map_or(0, |o| o.in_ms);
+    let receipt = EscalationAnswer {
+        receipt: EscalationReceipt {
+            case_id: case_number(id),
+            access_token: state.access_token(id),
+            position: state.store.open_cases_before(id).await?,
+            opens_at: opening.as_ref().map(|o| o.at.to_string()),
+        },
+        opens_on: opening.and_then(|o| o.on),
+        expected_reply_ms: median_reply
+            .map(|m| m + until_open)
+            .or((until_open > 0).then_some(until_open)),
     };
     Ok((status, AppJson(receipt)))
 }

@@ -104,7 +104,9 @@ impl Config {
         let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
         let matches = Config::command().try_get_matches_from(&args)?;
         let Some(path) = matches.get_one::<PathBuf>("config").cloned() else {
-            return Ok(Config::from_arg_matches_checked(&matches)?);
+            return Ok(<Config as clap::FromArgMatches>::from_arg_matches(
+                &matches,
+            )?);
         };
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading the config file {}", path.display()))?;
@@ -167,10 +169,6 @@ impl Config {
             .with_context(|| format!("a setting in {} is not valid", path.display()))?;
         config.agents = agents;
         Ok(config)
-    }
-
-    fn from_arg_matches_checked(matches: &clap::ArgMatches) -> Result<Config, clap::Error> {
-        <Config as clap::FromArgMatches>::from_arg_matches(matches)
     }
 
     /// When the team works: `--hours`, `--weekday-hours`, `--holiday`, `--utc-offset`.

@@ -87,12 +87,12 @@ impl AppState {
         }
         if config.demo {
             for (locale, json) in faq::demo_faqs() {
-                faq::publish_if_none(store.as_ref(), locale, json, routes::now_ms()).await?;
+                faq::publish_if_none(store.as_ref(), locale, json, now_ms()).await?;
             }
             if store.agent_names().await?.is_empty() {
                 let hash = auth::hash_password(config::DEMO_AGENT_PASSWORD)?;
                 store
-                    .add_agent(config::DEMO_AGENT_NAME, &hash, routes::now_ms())
+                    .add_agent(config::DEMO_AGENT_NAME, &hash, now_ms())
                     .await?;
             }
         }
@@ -100,7 +100,7 @@ impl AppState {
             let stored = store.agent_password_hash(&agent.name).await?;
             if stored.is_none() {
                 store
-                    .add_agent(&agent.name, &agent.password_hash, routes::now_ms())
+                    .add_agent(&agent.name, &agent.password_hash, now_ms())
                     .await?;
             } else if stored.as_deref() != Some(agent.password_hash.as_str()) {
                 store
@@ -112,7 +112,7 @@ impl AppState {
             for locale in kefu_api::Locale::ALL {
                 let path = dir.join(format!("{locale}.json"));
                 if let Ok(json) = std::fs::read_to_string(&path) {
-                    faq::publish_if_none(store.as_ref(), locale, &json, routes::now_ms())
+                    faq::publish_if_none(store.as_ref(), locale, &json, now_ms())
                         .await
                         .with_context(|| format!("publishing {}", path.display()))?;
                 }
@@ -199,6 +199,14 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn CaseStore>> {
     } else {
         anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH")
     }
+}
+
+/// Now, in milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
 /// Random bytes from the operating system.

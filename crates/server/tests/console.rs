@@ -86,17 +86,6 @@ async fn post(s: &TestServer, path: &str, session: &Session, body: Value) -> Rep
     request(s, Method::POST, path, Some(session), Some(body)).await
 }
 
-async fn escalate(s: &TestServer, key: &str, body: Value) -> EscalationReceipt {
-    let request = Request::post(format!("{}/api/v1/escalations", s.base))
-        .header(header::CONTENT_TYPE, "application/json")
-        .header("Idempotency-Key", key)
-        .body(Full::new(Bytes::from(body.to_string())))
-        .unwrap();
-    let reply = s.send(request).await;
-    assert_eq!(reply.status, StatusCode::CREATED);
-    reply.json()
-}
-
 /// The shopper's read of their case's events.
 async fn shopper_events(s: &TestServer, receipt: &EscalationReceipt) -> CaseEvents {
     let request = Request::get(format!(
@@ -194,12 +183,12 @@ async fn sign_in_failures_are_limited_per_name_and_sessions_expire() {
 #[tokio::test]
 async fn changes_need_the_sessions_csrf_token_and_bad_input_is_refused() {
     let s = server().await;
-    let receipt = escalate(
-        &s,
-        "case-key-1",
-        json!({"session": "s-1", "locale": "zh-CN", "message": "在吗"}),
-    )
-    .await;
+    let receipt = s
+        .escalate(
+            "case-key-1",
+            json!({"session": "s-1", "locale": "zh-CN", "message": "在吗"}),
+        )
+        .await;
     let session = login(&s, "li", "li-password-1").await;
     let path = format!("/api/v1/agent/cases/{}/replies", receipt.case_id);
     let forged = Session {
@@ -267,14 +256,13 @@ async fn changes_need_the_sessions_csrf_token_and_bad_input_is_refused() {
 async fn the_queue_puts_anger_and_large_orders_first_and_filters() {
     let s = server().await;
     let order = json!({"order_number": "DD20261118-4471", "state": "shipped", "updated_at_ms": 0, "total_cents": 128_000, "currency": "CNY"});
-    escalate(
-        &s,
+    s.escalate(
         "quiet-case-1",
         json!({"session": "a", "locale": "en", "reason": "low_confidence", "message": "hm"}),
     )
     .await;
-    escalate(&s, "asked-case-1", json!({"session": "b", "locale": "zh-CN", "reason": "button", "topic": "refund", "message": "退款"})).await;
-    escalate(&s, "angry-case-1", json!({"session": "c", "locale": "zh-TW", "reason": "anger", "message": "怎麼還沒到", "order": order})).await;
+    s.escalate("asked-case-1", json!({"session": "b", "locale": "zh-CN", "reason": "button", "topic": "refund", "message": "退款"})).await;
+    s.escalate("angry-case-1", json!({"session": "c", "locale": "zh-TW", "reason": "anger", "message": "怎麼還沒到", "order": order})).await;
     let session = login(&s, "li", "li-password-1").await;
     let list: CaseList = get(&s, "/api/v1/agent/cases", &session).await.json();
     let order: Vec<(&str, u32)> = list
@@ -301,7 +289,7 @@ async fn the_queue_puts_anger_and_large_orders_first_and_filters() {
 async fn a_case_shows_its_events_and_votes_and_resolving_reaches_the_shopper() {
     let s = server().await;
     let xss = "<img src=x onerror=alert(1)>";
-    let receipt = escalate(&s, "case-key-2", json!({"session": "s-2", "locale": "zh-CN", "message": xss, "transcript": [{"from": "shopper", "text": xss}]})).await;
+    let receipt = s.escalate("case-key-2", json!({"session": "s-2", "locale": "zh-CN", "message": xss, "transcript": [{"from": "shopper", "text": xss}]})).await;
     let vote = Request::post(format!("{}/api/v1/feedback", s.base))
         .header(header::CONTENT_TYPE, "application/json")
         .body(Full::new(Bytes::from(json!({"session": "s-2", "entry_id": "refund_time", "locale": "zh-CN", "helpful": false}).to_string())))
@@ -385,12 +373,12 @@ async fn a_case_shows_its_events_and_votes_and_resolving_reaches_the_shopper() {
 #[tokio::test]
 async fn a_blocked_shoppers_messages_are_held_for_agents_only() {
     let s = server().await;
-    let receipt = escalate(
-        &s,
-        "case-key-3",
-        json!({"session": "rude", "locale": "zh-CN", "message": "你们都是废物"}),
-    )
-    .await;
+    let receipt = s
+        .escalate(
+            "case-key-3",
+            json!({"session": "rude", "locale": "zh-CN", "message": "你们都是废物"}),
+        )
+        .await;
     let session = login(&s, "li", "li-password-1").await;
     let case_path = format!("/api/v1/agent/cases/{}", receipt.case_id);
     let blocked = post(&s, &format!("{case_path}/block"), &session, json!({})).await;
@@ -433,12 +421,12 @@ async fn the_live_stream_tells_of_new_cases_and_messages() {
         "text/event-stream"
     );
     let mut body = response.into_body();
-    let receipt = escalate(
-        &s,
-        "case-key-4",
-        json!({"session": "s-4", "locale": "en", "message": "hello?"}),
-    )
-    .await;
+    let receipt = s
+        .escalate(
+            "case-key-4",
+            json!({"session": "s-4", "locale": "en", "message": "hello?"}),
+        )
+        .await;
     post(
         &s,
         &format!("/api/v1/agent/cases/{}/replies", receipt.case_id),
@@ -597,7 +585,7 @@ async fn insights_count_deflection_topics_reasons_replies_and_unanswered_groups(
             .unwrap();
         assert!(s.send(request).await.status.is_success());
     }
-    let receipt = escalate(&s, "case-key-5", json!({"session": "v3", "locale": "zh-CN", "reason": "keyword", "topic": "refund_time", "message": "人工"})).await;
+    let receipt = s.escalate("case-key-5", json!({"session": "v3", "locale": "zh-CN", "reason": "keyword", "topic": "refund_time", "message": "人工"})).await;
     let unanswered = json!({"locale": "zh-CN", "questions": [
         {"text": "可以开增值税发票吗", "confidence": 0.1},
         {"text": "能开增值税发票吗", "confidence": 0.1},
@@ -673,8 +661,7 @@ async fn the_console_pages_are_served_under_a_strict_policy() {
 #[tokio::test]
 async fn metrics_count_requests_by_route_for_agents_only() {
     let s = server().await;
-    escalate(
-        &s,
+    s.escalate(
         "case-key-6",
         json!({"session": "m", "locale": "en", "message": "hi"}),
     )

@@ -52,14 +52,7 @@ async fn get(s: &TestServer, path: &str, token: Option<&str>) -> Reply {
 
 async fn new_case(s: &TestServer, key: &str) -> EscalationReceipt {
     let body = json!({"session": "sess-1", "locale": "zh-CN", "message": "快递到哪了"});
-    let request = Request::post(format!("{}/api/v1/escalations", s.base))
-        .header(header::CONTENT_TYPE, "application/json")
-        .header("Idempotency-Key", key)
-        .body(Full::new(Bytes::from(body.to_string())))
-        .unwrap();
-    let reply = s.send(request).await;
-    assert_eq!(reply.status, StatusCode::CREATED);
-    reply.json()
+    s.escalate(key, body).await
 }
 
 fn messages_path(case_id: &str) -> String {

@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use kefu_server::{auth, open_store};
+use kefu_server::{auth, now_ms, open_store};
 use std::io::BufRead;
 
 /// Manage the agent console's accounts.
@@ -44,12 +44,6 @@ fn read_password() -> anyhow::Result<String> {
         .read_line(&mut line)
         .context("reading the password from standard input")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 #[tokio::main]

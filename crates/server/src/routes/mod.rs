@@ -14,12 +14,13 @@ pub(crate) use escalations::case_number;
 pub use faq::VERSION_HEADER;
 
 use crate::error::AppError;
+pub(crate) use crate::now_ms;
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
 use axum::Router;
 use kefu_api::{limits, API_PREFIX};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -91,12 +92,4 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim())
         .filter(|t| !t.is_empty())
-}
-
-/// Now, in milliseconds since the Unix epoch.
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }

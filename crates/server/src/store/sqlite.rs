@@ -93,6 +93,33 @@ fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CaseEvent, StoreError
     })
 }
 
+/// Adds an event to case `case_id` in `tx`; `None` when there is no such case. One statement:
+/// the event is added only if the case exists, with no check-then-insert.
+async fn insert_event(
+    tx: &mut sqlx::SqliteConnection,
+    case_id: i64,
+    kind: CaseEventKind,
+    text: &str,
+    agent: Option<&str>,
+    now_ms: i64,
+) -> Result<Option<CaseEvent>, StoreError> {
+    sqlx::query(&format!(
+        "INSERT INTO case_events (case_id, kind, text, created_at_ms, agent)
+         SELECT id, ?, ?, ?, ? FROM cases WHERE id = ?
+         RETURNING {EVENT_COLUMNS}"
+    ))
+    .bind(kind.as_str())
+    .bind(text)
+    .bind(now_ms)
+    .bind(agent)
+    .bind(case_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .as_ref()
+    .map(event_from_row)
+    .transpose()
+}
+
 fn case_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCase, StoreError> {
     let json: String = row.try_get("escalation_json")?;
     let escalation: NewEscalation =
@@ -235,22 +262,7 @@ impl CaseStore for SqliteStore {
         now_ms: i64,
     ) -> Result<Option<CaseEvent>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        // One statement: the event is added only if the case exists, with no check-then-insert.
-        let event = sqlx::query(&format!(
-            "INSERT INTO case_events (case_id, kind, text, created_at_ms, agent)
-             SELECT id, ?, ?, ?, ? FROM cases WHERE id = ?
-             RETURNING {EVENT_COLUMNS}"
-        ))
-        .bind(kind.as_str())
-        .bind(text)
-        .bind(now_ms)
-        .bind(agent)
-        .bind(case_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .as_ref()
-        .map(event_from_row)
-        .transpose()?;
+        let event = insert_event(&mut tx, case_id, kind, text, agent, now_ms).await?;
         if event.is_some() {
             let replied = kind == CaseEventKind::AgentReply;
             sqlx::query(
@@ -301,17 +313,9 @@ impl CaseStore for SqliteStore {
             CaseStatus::Open => CaseEventKind::Reopened,
             CaseStatus::Resolved => CaseEventKind::Resolved,
         };
-        let event = sqlx::query(&format!(
-            "INSERT INTO case_events (case_id, kind, text, created_at_ms, agent)
-             VALUES (?, ?, '', ?, ?) RETURNING {EVENT_COLUMNS}"
-        ))
-        .bind(case_id)
-        .bind(kind.as_str())
-        .bind(now_ms)
-        .bind(agent)
-        .fetch_one(&mut *tx)
-        .await?;
-        let event = event_from_row(&event)?;
+        let event = insert_event(&mut tx, case_id, kind, "", agent, now_ms)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("case {case_id} vanished")))?;
         tx.commit().await?;
         Ok(StatusChange::Changed(event))
     }
@@ -334,18 +338,17 @@ impl CaseStore for SqliteStore {
         if changed == 0 {
             return Ok(None);
         }
-        let event = sqlx::query(&format!(
-            "INSERT INTO case_events (case_id, kind, text, created_at_ms, agent)
-             VALUES (?, 'assigned', '', ?, ?) RETURNING {EVENT_COLUMNS}"
-        ))
-        .bind(case_id)
-        .bind(now_ms)
-        .bind(agent)
-        .fetch_one(&mut *tx)
+        let event = insert_event(
+            &mut tx,
+            case_id,
+            CaseEventKind::Assigned,
+            "",
+            Some(agent),
+            now_ms,
+        )
         .await?;
-        let event = event_from_row(&event)?;
         tx.commit().await?;
-        Ok(Some(event))
+        Ok(event)
     }
 
     async fn block_session(

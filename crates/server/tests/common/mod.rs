@@ -121,6 +121,18 @@ where
 }
 
 impl TestServer {
+    /// A hand-off with `body` under idempotency `key`, which must create a case.
+    pub async fn escalate(&self, key: &str, body: Value) -> kefu_api::EscalationReceipt {
+        let request = Request::post(format!("{}/api/v1/escalations", self.base))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("Idempotency-Key", key)
+            .body(Full::new(Bytes::from(body.to_string())))
+            .unwrap();
+        let reply = self.send(request).await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+        reply.json()
+    }
+
     pub async fn post(&self, content_type: &str, body: impl Into<Bytes>) -> Reply {
         let request = Request::post(format!("{}{LOOKUP}", self.base))
             .header(header::CONTENT_TYPE, content_type)

@@ -2,6 +2,7 @@
 //! `cargo xtask test`. Each installs what it needs and skips what is already there.
 
 mod eval;
+mod postgres;
 mod run;
 mod shrink;
 mod sizes;
@@ -21,6 +22,8 @@ commands:
   bench [TRACK_DIR...] the wasm matcher against Fuse.js and MiniSearch in headless Chromium
   eval [--faq FILE] [--json] TRACK_DIR...
                       matcher quality and speed on FAQ benchmark tracks (shipped defaults)
+  postgres COMMAND... run COMMAND with a throw-away PostgreSQL server, its URL in
+                      KEFU_TEST_POSTGRES (e.g. `cargo xtask postgres cargo test -p kefu-server`)
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Some("eval") => eval::run(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("build") => tools::ensure_build_tools().and_then(|()| build_widget()),
+        Some("postgres") => with_postgres(&args[1..]),
         Some("sizes") => sizes::report(&project_root().join("dist")).map(|_| ()),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
@@ -70,6 +74,19 @@ fn build_widget() -> Result<(), String> {
     shrink::minify_wasm_names(&root.join("dist"))?;
     shrink::minify(&root.join("dist"))?;
     eval::publish_faqs(&root.join("www/demo/faq"), &root.join("dist/faq"))
+}
+
+/// Runs `command` with a throw-away PostgreSQL server, its URL in `KEFU_TEST_POSTGRES`.
+fn with_postgres(command: &[String]) -> Result<(), String> {
+    let Some((program, args)) = command.split_first() else {
+        return Err(format!("postgres: which command?\n\n{USAGE}"));
+    };
+    let postgres = postgres::Postgres::start()?;
+    Step::new(program)
+        .program(program)
+        .args(args)
+        .env("KEFU_TEST_POSTGRES", postgres.url())
+        .run()
 }
 
 /// Builds the matcher for the browser as the widget ships it and runs the benchmark page.
@@ -194,6 +211,13 @@ fn test() -> Result<(), String> {
     )
     .run()?;
     cargo("unit and server tests", &["test", "--workspace"]).run()?;
+    // The server's suite again with every test on its own PostgreSQL database, plus the tests
+    // that need PostgreSQL (two servers on one database).
+    let postgres = postgres::Postgres::start()?;
+    cargo("server tests on PostgreSQL", &["test", "-p", "kefu-server", "--tests"])
+        .env("KEFU_TEST_POSTGRES", postgres.url())
+        .run()?;
+    drop(postgres);
     cargo("docs", &["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings")
         .run()?;

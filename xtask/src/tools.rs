@@ -1,7 +1,7 @@
 //! Installs what the commands need, from the package registries only, and skips what is there.
 
 use crate::run::{cargo, project_root, Step};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Debian's Chromium and its driver, used by every browser test.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -133,13 +133,41 @@ pub fn ensure_browser() -> Result<(), String> {
     {
         return Ok(());
     }
-    let packages = ["chromium", "chromium-driver", "fonts-noto-cjk"];
-    let root = Step::new("id")
-        .program("id")
-        .args(["-u"])
-        .output()
-        .unwrap_or_default();
-    let sudo: &[&str] = if root.trim() == "0" { &[] } else { &["sudo"] };
+    apt_install(&["chromium", "chromium-driver", "fonts-noto-cjk"])
+}
+
+/// Debian's PostgreSQL server, for the tests on PostgreSQL; returns its `bin` folder.
+pub fn ensure_postgres() -> Result<PathBuf, String> {
+    if let Some(bin) = postgres_bin() {
+        return Ok(bin);
+    }
+    apt_install(&["postgresql"])?;
+    postgres_bin().ok_or_else(|| "postgresql installed, but no /usr/lib/postgresql/*/bin".into())
+}
+
+/// The newest `/usr/lib/postgresql/N/bin` holding a server.
+fn postgres_bin() -> Option<PathBuf> {
+    std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let major: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("postgres").exists().then_some((major, bin))
+        })
+        .max()
+        .map(|(_, bin)| bin)
+}
+
+/// Whether this process runs as root.
+pub fn is_root() -> bool {
+    let id = Step::new("id").program("id").args(["-u"]).output();
+    id.unwrap_or_default().trim() == "0"
+}
+
+/// Installs Debian `packages` with apt-get (through sudo unless root).
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
     let apt = |name: &str, args: &[&str]| {
         let command: Vec<&str> = sudo
             .iter()
@@ -156,10 +184,7 @@ pub fn ensure_browser() -> Result<(), String> {
     apt("install: apt-get update", &["update"])?;
     let mut install = vec!["install", "-y", "--no-install-recommends"];
     install.extend(packages);
-    apt(
-        "install: chromium, chromium-driver, fonts-noto-cjk",
-        &install,
-    )
+    apt(&format!("install: {}", packages.join(", ")), &install)
 }
 
 trait VersionProbe {

@@ -34,7 +34,7 @@ use limits::{Clock, Limiter, LookupLimits};
 use orders::{HttpOrders, OrderSource, StoredOrders, VerifierKey};
 use sha2::Sha256;
 use std::sync::Arc;
-use store::{CaseStore, SqliteStore};
+use store::{CaseStore, Dialect, SqlStore};
 
 pub use routes::app;
 
@@ -185,19 +185,25 @@ async fn stored_orders_in(store: Arc<dyn CaseStore>) -> anyhow::Result<StoredOrd
     ))
 }
 
-/// Opens the store named by a database URL.
+/// Opens the store named by a database URL: `sqlite://PATH` or `postgres://…`.
 pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn CaseStore>> {
-    if url.starts_with("sqlite:") {
-        let store = SqliteStore::open(url)
-            .await
-            .with_context(|| format!("opening the SQLite database {url}"))?;
-        Ok(Arc::new(store))
-    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        anyhow::bail!(
-            "PostgreSQL storage is not available in this version yet; use --database sqlite://PATH"
-        )
-    } else {
-        anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH")
+    let Some(dialect) = Dialect::of(url) else {
+        anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")
+    };
+    let store = SqlStore::open(url)
+        .await
+        .with_context(|| format!("opening the {dialect:?} database {}", redact_password(url)))?;
+    Ok(Arc::new(store))
+}
+
+/// `url` with any password replaced by `***`, for messages and logs.
+fn redact_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
     }
 }
 

@@ -8,7 +8,7 @@ use common::{Reply, TestServer};
 use http_body_util::Full;
 use kefu_api::events::{Author, CaseEvent, CaseEventKind, CaseEvents};
 use kefu_api::limits::MAX_BODY_BYTES;
-use kefu_api::EscalationReceipt;
+use kefu_api::{CaseStatus, EscalationReceipt};
 use kefu_server::limits::{FOLLOWUPS_PER_CASE, FOLLOWUPS_WINDOW_MS};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -337,21 +337,17 @@ async fn card_numbers_are_masked_and_markup_stays_text() {
 
 #[tokio::test]
 async fn a_resolved_case_takes_no_follow_ups() {
-    let dir = Arc::new(tempfile::tempdir().unwrap());
-    let s = server_in(dir.clone()).await;
+    let s = server_in(Arc::new(tempfile::tempdir().unwrap())).await;
+
     let receipt = new_case(&s, "key-follow-closed").await;
     said(&s, &receipt, "before").await;
 
-    // No route resolves cases yet: the console will; here the database does.
-    let db = format!("sqlite://{}", dir.path().join("kefu.db").display());
-    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
     let id: i64 = receipt.case_id.trim_start_matches("K-").parse().unwrap();
-    sqlx::query("UPDATE cases SET status = 'resolved' WHERE id = ?")
-        .bind(id)
-        .execute(&pool)
+    s.state
+        .store
+        .set_case_status(id, CaseStatus::Resolved, None, common::T0)
         .await
         .unwrap();
-    pool.close().await;
 
     let reply = say(&s, &receipt, "after").await;
     assert_eq!(
@@ -364,8 +360,12 @@ async fn a_resolved_case_takes_no_follow_ups() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     let feed = events(&s, &receipt).await;
-    assert_eq!(feed.events.len(), 1);
-    assert_eq!(feed.status, kefu_api::CaseStatus::Resolved);
+    let kinds: Vec<_> = feed.events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [CaseEventKind::ShopperMessage, CaseEventKind::Resolved]
+    );
+    assert_eq!(feed.status, CaseStatus::Resolved);
 }
 
 #[tokio::test]

@@ -1,9 +1,9 @@
 //! Case storage behind one trait, so routes never know which database holds the cases (and the
 //! server's other records: signals, settings, orders).
 
-mod sqlite;
+mod sql;
 
-pub use sqlite::SqliteStore;
+pub use sql::{Dialect, SqlStore};
 
 use async_trait::async_trait;
 use kefu_api::events::{CaseEvent, CaseEventKind};

@@ -1,6 +1,7 @@
-//! Shared harness of the server tests: a response reader, and for the order tests a listening server (the client's address comes from the
-//! connection) on a real SQLite file with a hand-set clock, an HTTP client, and a stub of a
-//! shop's order system on a free port.
+//! Shared harness of the server tests: each test's database (an SQLite file, or a fresh
+//! PostgreSQL database when `KEFU_TEST_POSTGRES` names a server), a response reader, a listening
+//! server (the client's address comes from the connection) with a hand-set clock, an HTTP
+//! client, and a stub of a shop's order system on a free port.
 
 #![allow(dead_code)] // each test binary uses a part
 
@@ -19,12 +20,83 @@ use kefu_server::limits::Clock;
 use kefu_server::{app, config::Config, AppState};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// The manual clock's start: 2026-11-21 13:00 in Beijing.
 pub const T0: i64 = 1_795_237_200_000;
 
 pub const LOOKUP: &str = "/api/v1/orders/lookup";
+
+/// The PostgreSQL server the suite runs against instead of SQLite, as an URL of a database the
+/// tests may create databases from (`cargo xtask test` starts one and sets it).
+pub const POSTGRES_ENV: &str = "KEFU_TEST_POSTGRES";
+
+/// The database URL of the test whose files live in `dir`: an SQLite file there, or with
+/// [`POSTGRES_ENV`] set, a PostgreSQL database named after `dir` (created if missing), so a
+/// test that starts a second server on the same `dir` finds the same database.
+pub async fn database(dir: &Path) -> String {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(admin) if !admin.is_empty() => postgres_database(&admin, dir).await,
+        _ => format!("sqlite://{}", dir.join("kefu.db").display()),
+    }
+}
+
+async fn postgres_database(admin: &str, dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    use sqlx::Connection;
+    let digest = Sha256::digest(dir.as_os_str().as_encoded_bytes());
+    let name = format!("kefu_test_{}", hex::encode(&digest[..8]));
+    let mut conn = sqlx::PgConnection::connect(admin)
+        .await
+        .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={admin}: {e}"));
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    if !exists {
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    conn.close().await.unwrap();
+    let mut url = url::Url::parse(admin).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+/// Everything the database of [`database`]`(dir)` holds, as text: the SQLite files' bytes, or
+/// every row of every PostgreSQL table.
+pub async fn stored_text(dir: &Path) -> String {
+    use sqlx::Connection;
+    let url = database(dir).await;
+    if url.starts_with("sqlite:") {
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+        }
+        return String::from_utf8_lossy(&bytes).into_owned();
+    }
+    let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let mut text = String::new();
+    for table in tables {
+        let rows: Vec<String> = sqlx::query_scalar(&format!("SELECT t::text FROM {table} t"))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        text.push_str(&rows.join("\n"));
+    }
+    text
+}
 
 pub struct TestServer {
     pub base: String,
@@ -45,7 +117,7 @@ pub async fn start(
     extra: &[&str],
     edit: impl FnOnce(&mut AppState),
 ) -> TestServer {
-    let db = format!("sqlite://{}", dir.path().join("kefu.db").display());
+    let db = database(dir.path()).await;
     let mut args = vec!["kefu-server", "--database", &db];
     if !extra.contains(&"--assets") {
         args.extend_from_slice(&["--assets", "/nonexistent"]);

@@ -1,4 +1,5 @@
-//! SQLite storage: one file, WAL journal, migrations applied on open.
+//! SQL storage on SQLite (one file, WAL journal) or PostgreSQL: one set of queries written for
+//! both, migrations of each dialect applied on open.
 
 use super::{
     AgentSession, CaseStore, Created, InsightCounts, OrderVerifiers, PublishedFaq, StatusChange,
@@ -9,40 +10,101 @@ use kefu_api::events::{CaseEvent, CaseEventKind};
 use kefu_api::orders::{OrderState, OrderStatus};
 use kefu_api::signals::{EntryVotes, Feedback, UnansweredQuestion};
 use kefu_api::{CaseStatus, Locale, NewEscalation};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyConnection, AnyPool, Executor, Row};
 use std::str::FromStr;
-use std::time::Duration;
 
-/// Cases in an SQLite database file.
-#[derive(Clone, Debug)]
-pub struct SqliteStore {
-    pool: SqlitePool,
+/// Which database a [`SqlStore`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// A file (or `:memory:`) through SQLite.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
 }
 
-impl SqliteStore {
-    /// Opens (creating the file and its folder if needed) and migrates the database at `url`,
-    /// e.g. `sqlite://data/kefu.db` or `sqlite::memory:`.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
-        if let Some(dir) = options.get_filename().parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
-            }
+impl Dialect {
+    /// The dialect of a database URL; `None` for any other kind of database.
+    pub fn of(url: &str) -> Option<Dialect> {
+        if url.starts_with("sqlite:") {
+            Some(Dialect::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Dialect::Postgres)
+        } else {
+            None
         }
-        // An in-memory database exists once per connection: keep exactly one.
-        let max = if url.contains(":memory:") { 1 } else { 8 };
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+    }
+}
+
+/// Connections each server process keeps to PostgreSQL (and to an SQLite file).
+const MAX_CONNECTIONS: u32 = 8;
+
+/// SQLite settings of every connection: wait for a writer rather than fail, enforce foreign
+/// keys, and write ahead (readers never wait for the writer; `NORMAL` sync is safe with WAL).
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;
+    PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+
+/// Cases in an SQLite file or a PostgreSQL database.
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl SqlStore {
+    /// Opens and migrates the database at `url`: `sqlite://data/kefu.db` (the file and its
+    /// folder are created if missing), `sqlite::memory:`, or `postgres://user@host/db`.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let dialect = Dialect::of(url).ok_or_else(|| {
+            sqlx::Error::Configuration(format!("not an SQLite or PostgreSQL URL: {url:?}").into())
+        })?;
+        let store = match dialect {
+            Dialect::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)?;
+                if let Some(dir) = options.get_filename().parent() {
+                    if !dir.as_os_str().is_empty() {
+                        std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+                    }
+                }
+                let url = if url.contains("mode=") {
+                    url.to_owned()
+                } else {
+                    let joiner = if url.contains('?') { '&' } else { '?' };
+                    format!("{url}{joiner}mode=rwc")
+                };
+                // An in-memory database exists once per connection: keep exactly one.
+                let max = if url.contains(":memory:") {
+                    1
+                } else {
+                    MAX_CONNECTIONS
+                };
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(drop) })
+                    })
+                    .connect(&url)
+                    .await?;
+                sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+                SqlStore { pool, dialect }
+            }
+            Dialect::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(MAX_CONNECTIONS)
+                    .connect(url)
+                    .await?;
+                sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+                SqlStore { pool, dialect }
+            }
+        };
+        Ok(store)
+    }
+
+    /// Which database this is.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 }
 
@@ -70,16 +132,21 @@ fn status_as_str(status: CaseStatus) -> &'static str {
 /// The columns [`case_from_row`] reads, from `cases` as `c`.
 const CASE_COLUMNS: &str = "c.id, c.status, c.created_at_ms, c.escalation_json, c.assignee,
     c.first_reply_at_ms, COALESCE(c.last_activity_ms, c.created_at_ms) AS last_activity_ms,
-    EXISTS (SELECT 1 FROM blocked_sessions b WHERE b.session = c.session) AS blocked";
+    (SELECT COUNT(*) FROM blocked_sessions b WHERE b.session = c.session) AS blocked";
 
 /// The columns [`event_from_row`] reads.
 const EVENT_COLUMNS: &str = "id, kind, text, created_at_ms, agent";
+
+/// A yes/no column stored as an integer (0 or 1) in both dialects.
+fn flag(row: &AnyRow, column: &str) -> Result<bool, StoreError> {
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
 
 fn count_from(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CaseEvent, StoreError> {
+fn event_from_row(row: &AnyRow) -> Result<CaseEvent, StoreError> {
     let id: i64 = row.try_get("id")?;
     let kind = kind_from(row.try_get("kind")?)?;
     Ok(CaseEvent {
@@ -96,7 +163,7 @@ fn event_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CaseEvent, StoreError
 /// Adds an event to case `case_id` in `tx`; `None` when there is no such case. One statement:
 /// the event is added only if the case exists, with no check-then-insert.
 async fn insert_event(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut AnyConnection,
     case_id: i64,
     kind: CaseEventKind,
     text: &str,
@@ -105,7 +172,7 @@ async fn insert_event(
 ) -> Result<Option<CaseEvent>, StoreError> {
     sqlx::query(&format!(
         "INSERT INTO case_events (case_id, kind, text, created_at_ms, agent)
-         SELECT id, ?, ?, ?, ? FROM cases WHERE id = ?
+         SELECT id, $1, $2, $3, $4 FROM cases WHERE id = $5
          RETURNING {EVENT_COLUMNS}"
     ))
     .bind(kind.as_str())
@@ -120,7 +187,7 @@ async fn insert_event(
     .transpose()
 }
 
-fn case_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCase, StoreError> {
+fn case_from_row(row: &AnyRow) -> Result<StoredCase, StoreError> {
     let json: String = row.try_get("escalation_json")?;
     let escalation: NewEscalation =
         serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -132,7 +199,7 @@ fn case_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCase, StoreError
         assignee: row.try_get("assignee")?,
         first_reply_at_ms: row.try_get("first_reply_at_ms")?,
         last_activity_ms: row.try_get("last_activity_ms")?,
-        blocked: row.try_get("blocked")?,
+        blocked: flag(row, "blocked")?,
     })
 }
 
@@ -153,7 +220,7 @@ fn hash_from(bytes: Option<Vec<u8>>) -> Result<Option<VerifierHash>, StoreError>
         .transpose()
 }
 
-fn order_status_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OrderStatus, StoreError> {
+fn order_status_from_row(row: &AnyRow) -> Result<OrderStatus, StoreError> {
     let state: &str = row.try_get("state")?;
     Ok(OrderStatus {
         order_number: row.try_get("order_number")?,
@@ -171,7 +238,7 @@ fn order_status_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<OrderStatus, S
 }
 
 #[async_trait]
-impl CaseStore for SqliteStore {
+impl CaseStore for SqlStore {
     async fn create_case(
         &self,
         idempotency_key: &str,
@@ -184,7 +251,7 @@ impl CaseStore for SqliteStore {
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO cases (idempotency_key, request_hash, created_at_ms, session, locale,
                                 reason, topic, escalation_json, last_activity_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (idempotency_key) DO NOTHING
              RETURNING id",
         )
@@ -202,7 +269,7 @@ impl CaseStore for SqliteStore {
         if let Some(id) = inserted {
             return Ok(Created::New(id));
         }
-        let row = sqlx::query("SELECT id, request_hash FROM cases WHERE idempotency_key = ?")
+        let row = sqlx::query("SELECT id, request_hash FROM cases WHERE idempotency_key = $1")
             .bind(idempotency_key)
             .fetch_one(&self.pool)
             .await?;
@@ -216,7 +283,7 @@ impl CaseStore for SqliteStore {
 
     async fn case_by_id(&self, id: i64) -> Result<Option<StoredCase>, StoreError> {
         sqlx::query(&format!(
-            "SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = ?"
+            "SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
@@ -233,10 +300,10 @@ impl CaseStore for SqliteStore {
     ) -> Result<Vec<StoredCase>, StoreError> {
         sqlx::query(&format!(
             "SELECT {CASE_COLUMNS} FROM cases c
-             WHERE ?1 IS NULL OR c.status = ?1 ORDER BY c.id DESC LIMIT ?2"
+             WHERE $1 IS NULL OR c.status = $1 ORDER BY c.id DESC LIMIT $2"
         ))
         .bind(status.map(status_as_str))
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?
         .iter()
@@ -246,7 +313,7 @@ impl CaseStore for SqliteStore {
 
     async fn open_cases_before(&self, id: i64) -> Result<u32, StoreError> {
         let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE status = 'open' AND id < ?")
+            sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE status = 'open' AND id < $1")
                 .bind(id)
                 .fetch_one(&self.pool)
                 .await?;
@@ -266,10 +333,10 @@ impl CaseStore for SqliteStore {
         if event.is_some() {
             let replied = kind == CaseEventKind::AgentReply;
             sqlx::query(
-                "UPDATE cases SET last_activity_ms = ?1,
-                     first_reply_at_ms = CASE WHEN ?2 THEN COALESCE(first_reply_at_ms, ?1)
+                "UPDATE cases SET last_activity_ms = $1,
+                     first_reply_at_ms = CASE WHEN $2 THEN COALESCE(first_reply_at_ms, $1)
                                               ELSE first_reply_at_ms END
-                 WHERE id = ?3",
+                 WHERE id = $3",
             )
             .bind(now_ms)
             .bind(replied)
@@ -290,7 +357,7 @@ impl CaseStore for SqliteStore {
     ) -> Result<StatusChange, StoreError> {
         let mut tx = self.pool.begin().await?;
         let changed = sqlx::query(
-            "UPDATE cases SET status = ?, last_activity_ms = ? WHERE id = ? AND status <> ?",
+            "UPDATE cases SET status = $1, last_activity_ms = $2 WHERE id = $3 AND status <> $4",
         )
         .bind(status_as_str(status))
         .bind(now_ms)
@@ -300,7 +367,7 @@ impl CaseStore for SqliteStore {
         .await?
         .rows_affected();
         if changed == 0 {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE id = ?")
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE id = $1")
                 .bind(case_id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -328,7 +395,7 @@ impl CaseStore for SqliteStore {
     ) -> Result<Option<CaseEvent>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let changed =
-            sqlx::query("UPDATE cases SET assignee = ?, last_activity_ms = ? WHERE id = ?")
+            sqlx::query("UPDATE cases SET assignee = $1, last_activity_ms = $2 WHERE id = $3")
                 .bind(agent)
                 .bind(now_ms)
                 .bind(case_id)
@@ -358,7 +425,7 @@ impl CaseStore for SqliteStore {
         now_ms: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO blocked_sessions (session, agent, created_at_ms) VALUES (?, ?, ?)
+            "INSERT INTO blocked_sessions (session, agent, created_at_ms) VALUES ($1, $2, $3)
              ON CONFLICT (session) DO NOTHING",
         )
         .bind(session)
@@ -370,23 +437,23 @@ impl CaseStore for SqliteStore {
     }
 
     async fn is_session_blocked(&self, session: &str) -> Result<bool, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM blocked_sessions WHERE session = ?)")
+        let blocks: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM blocked_sessions WHERE session = $1")
                 .bind(session)
                 .fetch_one(&self.pool)
-                .await?,
-        )
+                .await?;
+        Ok(blocks > 0)
     }
 
     async fn session_votes(&self, session: &str) -> Result<Vec<(String, bool)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT entry_id, helpful FROM feedback WHERE session = ? ORDER BY created_at_ms",
+            "SELECT entry_id, helpful FROM feedback WHERE session = $1 ORDER BY created_at_ms",
         )
         .bind(session)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("entry_id")?, row.try_get("helpful")?)))
+            .map(|row| Ok((row.try_get("entry_id")?, flag(row, "helpful")?)))
             .collect()
     }
 
@@ -397,7 +464,7 @@ impl CaseStore for SqliteStore {
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let added = sqlx::query(
-            "INSERT INTO agents (name, password_hash, created_at_ms) VALUES (?, ?, ?)
+            "INSERT INTO agents (name, password_hash, created_at_ms) VALUES ($1, $2, $3)
              ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
@@ -415,14 +482,14 @@ impl CaseStore for SqliteStore {
         password_hash: &str,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query("UPDATE agents SET password_hash = ? WHERE name = ?")
+        let changed = sqlx::query("UPDATE agents SET password_hash = $1 WHERE name = $2")
             .bind(password_hash)
             .bind(name)
             .execute(&mut *tx)
             .await?
             .rows_affected();
         // A new password signs the agent out everywhere.
-        sqlx::query("DELETE FROM agent_sessions WHERE agent = ?")
+        sqlx::query("DELETE FROM agent_sessions WHERE agent = $1")
             .bind(name)
             .execute(&mut *tx)
             .await?;
@@ -432,7 +499,7 @@ impl CaseStore for SqliteStore {
 
     async fn agent_password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT password_hash FROM agents WHERE name = ?")
+            sqlx::query_scalar("SELECT password_hash FROM agents WHERE name = $1")
                 .bind(name)
                 .fetch_optional(&self.pool)
                 .await?,
@@ -453,7 +520,7 @@ impl CaseStore for SqliteStore {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO agent_sessions (token_hash, agent, csrf_token, expires_at_ms)
-             VALUES (?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(&token_hash[..])
         .bind(&session.agent)
@@ -471,7 +538,7 @@ impl CaseStore for SqliteStore {
     ) -> Result<Option<AgentSession>, StoreError> {
         let row = sqlx::query(
             "SELECT agent, csrf_token FROM agent_sessions
-             WHERE token_hash = ? AND expires_at_ms > ?",
+             WHERE token_hash = $1 AND expires_at_ms > $2",
         )
         .bind(&token_hash[..])
         .bind(now_ms)
@@ -491,7 +558,7 @@ impl CaseStore for SqliteStore {
         token_hash: &[u8; 32],
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM agent_sessions WHERE token_hash = ? OR expires_at_ms <= ?")
+        sqlx::query("DELETE FROM agent_sessions WHERE token_hash = $1 OR expires_at_ms <= $2")
             .bind(&token_hash[..])
             .bind(now_ms)
             .execute(&self.pool)
@@ -501,7 +568,7 @@ impl CaseStore for SqliteStore {
 
     async fn published_faq(&self, locale: Locale) -> Result<Option<PublishedFaq>, StoreError> {
         let row = sqlx::query(
-            "SELECT version, source_json, bundle, published_at_ms FROM faqs WHERE locale = ?",
+            "SELECT version, source_json, bundle, published_at_ms FROM faqs WHERE locale = $1",
         )
         .bind(locale.as_str())
         .fetch_optional(&self.pool)
@@ -529,11 +596,11 @@ impl CaseStore for SqliteStore {
         // Inserts the first version, or moves `current` to `next`; anything else changes nothing.
         let written = sqlx::query(
             "INSERT INTO faqs (locale, version, source_json, bundle, published_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (locale) DO UPDATE SET version = excluded.version,
                  source_json = excluded.source_json, bundle = excluded.bundle,
                  published_at_ms = excluded.published_at_ms
-             WHERE faqs.version = ?2 - 1",
+             WHERE faqs.version = $2 - 1",
         )
         .bind(locale.as_str())
         .bind(next)
@@ -548,14 +615,14 @@ impl CaseStore for SqliteStore {
 
     async fn insight_counts(&self, since_ms: i64) -> Result<InsightCounts, StoreError> {
         let sessions: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM (SELECT session FROM feedback WHERE created_at_ms >= ?1
-                                   UNION SELECT session FROM cases WHERE created_at_ms >= ?1)",
+            "SELECT COUNT(*) FROM (SELECT session FROM feedback WHERE created_at_ms >= $1
+                                   UNION SELECT session FROM cases WHERE created_at_ms >= $1) AS s",
         )
         .bind(since_ms)
         .fetch_one(&self.pool)
         .await?;
         let escalated: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT session) FROM cases WHERE created_at_ms >= ?",
+            "SELECT COUNT(DISTINCT session) FROM cases WHERE created_at_ms >= $1",
         )
         .bind(since_ms)
         .fetch_one(&self.pool)
@@ -570,7 +637,7 @@ impl CaseStore for SqliteStore {
             ("reason", &mut counts.by_reason),
         ] {
             let rows = sqlx::query(&format!(
-                "SELECT {column} AS k, COUNT(*) AS n FROM cases WHERE created_at_ms >= ?
+                "SELECT {column} AS k, COUNT(*) AS n FROM cases WHERE created_at_ms >= $1
                  GROUP BY k ORDER BY n DESC, k"
             ))
             .bind(since_ms)
@@ -582,7 +649,7 @@ impl CaseStore for SqliteStore {
         }
         counts.first_reply_waits_ms = sqlx::query_scalar(
             "SELECT first_reply_at_ms - created_at_ms FROM cases
-             WHERE created_at_ms >= ? AND first_reply_at_ms IS NOT NULL",
+             WHERE created_at_ms >= $1 AND first_reply_at_ms IS NOT NULL",
         )
         .bind(since_ms)
         .fetch_all(&self.pool)
@@ -598,11 +665,11 @@ impl CaseStore for SqliteStore {
     ) -> Result<Vec<CaseEvent>, StoreError> {
         sqlx::query(&format!(
             "SELECT {EVENT_COLUMNS} FROM case_events
-             WHERE case_id = ? AND id > ? ORDER BY id LIMIT ?"
+             WHERE case_id = $1 AND id > $2 ORDER BY id LIMIT $3"
         ))
         .bind(case_id)
         .bind(i64::try_from(after).unwrap_or(i64::MAX))
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?
         .iter()
@@ -613,14 +680,14 @@ impl CaseStore for SqliteStore {
     async fn record_feedback(&self, vote: &Feedback, now_ms: i64) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO feedback (session, entry_id, locale, helpful, created_at_ms)
-             VALUES (?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (session, entry_id)
              DO UPDATE SET helpful = excluded.helpful, created_at_ms = excluded.created_at_ms",
         )
         .bind(&vote.session)
         .bind(&vote.entry_id)
         .bind(vote.locale.as_str())
-        .bind(vote.helpful)
+        .bind(i64::from(vote.helpful))
         .bind(now_ms)
         .execute(&self.pool)
         .await?;
@@ -659,7 +726,7 @@ impl CaseStore for SqliteStore {
         for q in questions {
             sqlx::query(
                 "INSERT INTO unanswered (locale, text, closest, confidence, created_at_ms)
-                 VALUES (?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(locale.as_str())
             .bind(&q.text)
@@ -675,9 +742,9 @@ impl CaseStore for SqliteStore {
 
     async fn recent_unanswered(&self, limit: u32) -> Result<Vec<UnansweredQuestion>, StoreError> {
         let rows = sqlx::query(
-            "SELECT text, closest, confidence FROM unanswered ORDER BY id DESC LIMIT ?",
+            "SELECT text, closest, confidence FROM unanswered ORDER BY id DESC LIMIT $1",
         )
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -694,14 +761,14 @@ impl CaseStore for SqliteStore {
 
     async fn setting_or_insert(&self, name: &str, make: String) -> Result<String, StoreError> {
         sqlx::query(
-            "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
         .bind(make)
         .execute(&self.pool)
         .await?;
         Ok(
-            sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
                 .bind(name)
                 .fetch_one(&self.pool)
                 .await?,
@@ -714,7 +781,7 @@ impl CaseStore for SqliteStore {
             "INSERT INTO orders (number_key, order_number, email_hash, phone_hash, state, carrier,
                                  tracking_number, estimated_delivery, updated_at_ms, total_cents,
                                  currency, items_json, events_json)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              ON CONFLICT (number_key) DO UPDATE SET
                  order_number = excluded.order_number, email_hash = excluded.email_hash,
                  phone_hash = excluded.phone_hash, state = excluded.state,
@@ -744,7 +811,7 @@ impl CaseStore for SqliteStore {
 
     async fn order_verifiers(&self, key: &str) -> Result<Option<OrderVerifiers>, StoreError> {
         let Some(row) =
-            sqlx::query("SELECT email_hash, phone_hash FROM orders WHERE number_key = ?")
+            sqlx::query("SELECT email_hash, phone_hash FROM orders WHERE number_key = $1")
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await?
@@ -761,7 +828,7 @@ impl CaseStore for SqliteStore {
         sqlx::query(
             "SELECT order_number, state, carrier, tracking_number, estimated_delivery,
                     updated_at_ms, total_cents, currency, items_json, events_json
-             FROM orders WHERE number_key = ?",
+             FROM orders WHERE number_key = $1",
         )
         .bind(key)
         .fetch_optional(&self.pool)

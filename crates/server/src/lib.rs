@@ -17,6 +17,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod faq;
+pub mod feed;
 pub mod hours;
 pub mod insights;
 pub mod limits;
@@ -28,8 +29,8 @@ pub mod urgency;
 
 use anyhow::Context;
 use config::Config;
+use feed::Feed;
 use hmac::{Hmac, Mac};
-use kefu_api::console::CaseChanged;
 use limits::{Clock, Limiter, LookupLimits};
 use orders::{HttpOrders, OrderSource, StoredOrders, VerifierKey};
 use sha2::Sha256;
@@ -59,14 +60,11 @@ pub struct AppState {
     pub login_limits: Arc<Limiter<String>>,
     /// Request counts and latencies for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
-    /// Changes to cases, for the console's live stream.
-    pub changes: tokio::sync::broadcast::Sender<CaseChanged>,
+    /// Changes to cases, for the live streams (shared by the servers on one PostgreSQL).
+    pub feed: Feed,
     /// The clock rate limits read; tests set it by hand.
     pub clock: Clock,
 }
-
-/// Changes the live stream buffers for a slow console before it skips ahead.
-const CHANGES_BUFFERED: usize = 256;
 
 impl AppState {
     /// Opens the configured database and prepares the state.
@@ -118,6 +116,12 @@ impl AppState {
                 }
             }
         }
+        let feed = match dialect_of(&config.database)? {
+            Dialect::Postgres => Feed::shared(store.clone(), &config.database)
+                .await
+                .context("listening for the other servers' changes")?,
+            Dialect::Sqlite => Feed::local(store.clone()),
+        };
         let orders: Arc<dyn OrderSource> = match &config.orders_url {
             Some(url) => Arc::new(HttpOrders::new(url.clone())),
             None => Arc::new(stored_orders),
@@ -132,18 +136,9 @@ impl AppState {
             followup_limits: Arc::new(limits::followup_limiter()),
             login_limits: Arc::new(limits::login_limiter()),
             metrics: Arc::default(),
-            changes: tokio::sync::broadcast::channel(CHANGES_BUFFERED).0,
+            feed,
             clock: Clock::System,
         })
-    }
-
-    /// Tells live consoles that case `id` changed (`created`, `message` or `status`).
-    pub fn announce(&self, id: i64, change: &'static str) {
-        // No console listening is fine.
-        let _ = self.changes.send(CaseChanged {
-            case_id: routes::case_number(id),
-            change: change.to_owned(),
-        });
     }
 
     /// The built-in order source on this state's database, e.g. to load orders into it.
@@ -187,13 +182,18 @@ async fn stored_orders_in(store: Arc<dyn CaseStore>) -> anyhow::Result<StoredOrd
 
 /// Opens the store named by a database URL: `sqlite://PATH` or `postgres://…`.
 pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn CaseStore>> {
-    let Some(dialect) = Dialect::of(url) else {
-        anyhow::bail!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")
-    };
+    let dialect = dialect_of(url)?;
     let store = SqlStore::open(url)
         .await
         .with_context(|| format!("opening the {dialect:?} database {}", redact_password(url)))?;
     Ok(Arc::new(store))
+}
+
+/// The kind of database `url` names, or an error that says which URLs work.
+fn dialect_of(url: &str) -> anyhow::Result<Dialect> {
+    Dialect::of(url).ok_or_else(|| {
+        anyhow::anyhow!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")
+    })
 }
 
 /// `url` with any password replaced by `***`, for messages and logs.

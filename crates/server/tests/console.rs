@@ -7,7 +7,7 @@ mod common;
 use axum::body::Bytes;
 use axum::http::{header, Method, Request, StatusCode};
 use common::{Reply, TestServer};
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use kefu_api::console::{CaseDetail, FaqEdition, FaqPublished, Insights, SignedIn};
 use kefu_api::events::{CaseEventKind, CaseEvents};
 use kefu_api::{CaseList, CaseStatus, EscalationReceipt};
@@ -408,19 +408,8 @@ async fn a_blocked_shoppers_messages_are_held_for_agents_only() {
 async fn the_live_stream_tells_of_new_cases_and_messages() {
     let s = server().await;
     let session = login(&s, "li", "li-password-1").await;
-    let request = Request::get(format!("{}/api/v1/agent/stream", s.base))
-        .header(header::COOKIE, &session.cookie)
-        .body(Full::default())
-        .unwrap();
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build_http::<Full<Bytes>>();
-    let response = client.request(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(
-        response.headers()[header::CONTENT_TYPE],
-        "text/event-stream"
-    );
-    let mut body = response.into_body();
+    let url = format!("{}/api/v1/agent/stream", s.base);
+    let mut stream = common::open_stream(&url, &[("cookie", &session.cookie)]).await;
     let receipt = s
         .escalate(
             "case-key-4",
@@ -434,17 +423,7 @@ async fn the_live_stream_tells_of_new_cases_and_messages() {
         json!({"text": "Hi!"}),
     )
     .await;
-    let mut seen = String::new();
-    while !seen.contains("\"change\":\"message\"") {
-        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
-            .await
-            .expect("the stream went quiet")
-            .unwrap()
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            seen.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
+    let seen = stream.until("\"change\":\"message\"").await;
     assert!(
         seen.contains("event: case\ndata: {\"case_id\":\"K-1\",\"change\":\"created\"}"),
         "{seen}"

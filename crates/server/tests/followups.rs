@@ -410,3 +410,60 @@ async fn the_31st_follow_up_in_ten_minutes_waits() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+#[tokio::test]
+async fn the_conversation_streams_as_server_sent_events_and_resumes() {
+    let s = server().await;
+    let receipt = new_case(&s, "key-follow-stream").await;
+    said(&s, &receipt, "还在吗").await;
+    let url = format!("{}/api/v1/escalations/{}/events", s.base, receipt.case_id);
+    let bearer = format!("Bearer {}", receipt.access_token);
+    let headers = [("accept", "text/event-stream"), ("authorization", &bearer)];
+    let mut stream = common::open_stream(&url, &headers).await;
+    // What was said before the stream opened comes first, with its id.
+    stream.until("还在吗").await;
+    assert!(
+        stream.seen.contains("event: case_event\n"),
+        "{}",
+        stream.seen
+    );
+    assert!(stream.seen.contains("id: 1\n"), "{}", stream.seen);
+
+    // Another case's news is not sent; this case's reply and status are, as they happen.
+    let other = s
+        .escalate(
+            "key-follow-other",
+            json!({"session": "s-2", "locale": "en", "message": "hi"}),
+        )
+        .await;
+    agent_reply(&s, &other.case_id, "not for you").await;
+    agent_reply(&s, &receipt.case_id, "在的，马上查").await;
+    let resolve = format!("/api/v1/agent/cases/{}/resolve", receipt.case_id);
+    assert_eq!(
+        post(&s, &resolve, None, Some(AGENT), "").await.status,
+        StatusCode::OK
+    );
+    let seen = stream.until("\"kind\":\"resolved\"").await.to_owned();
+    assert!(seen.contains("在的，马上查"), "{seen}");
+    assert!(!seen.contains("not for you"), "{seen}");
+
+    // A reconnecting EventSource sends Last-Event-ID and gets only what came after it.
+    let with_last = [
+        ("accept", "text/event-stream"),
+        ("authorization", &bearer),
+        ("last-event-id", "1"),
+    ];
+    let mut resumed = common::open_stream(&url, &with_last).await;
+    resumed.until("\"kind\":\"resolved\"").await;
+    assert!(!resumed.seen.contains("还在吗"), "{}", resumed.seen);
+    assert!(resumed.seen.contains("在的，马上查"), "{}", resumed.seen);
+
+    // The stream takes the same token as the JSON feed: another case's token gets 404.
+    let wrong = format!("Bearer {}", other.access_token);
+    let request = Request::get(&url)
+        .header(header::ACCEPT, "text/event-stream")
+        .header(header::AUTHORIZATION, wrong)
+        .body(Full::default())
+        .unwrap();
+    assert_eq!(s.send(request).await.status, StatusCode::NOT_FOUND);
+}

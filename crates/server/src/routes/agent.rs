@@ -169,7 +169,7 @@ async fn reply(
         .await?
         .ok_or_else(AppError::not_found)?;
     tracing::info!(case = id, event = event.id, "agent replied");
-    state.announce(id, "message");
+    state.feed.announce(id, "message");
     Ok((StatusCode::CREATED, AppJson(event)))
 }
 
@@ -195,7 +195,7 @@ async fn set_status(
         StatusChange::Unchanged => {}
         StatusChange::Changed(_) => {
             tracing::info!(case = id, status = ?status, "case status changed");
-            state.announce(id, "status");
+            state.feed.announce(id, "status");
         }
     }
     Ok(AppJson(StatusNow { status }))
@@ -239,7 +239,7 @@ async fn reassign(
         .assign_case(id, &to.agent, now_ms())
         .await?
         .ok_or_else(AppError::not_found)?;
-    state.announce(id, "status");
+    state.feed.announce(id, "status");
     Ok(AppJson(event))
 }
 
@@ -255,7 +255,7 @@ async fn block(
         .block_session(&case.escalation.session, agent.name.as_deref(), now_ms())
         .await?;
     tracing::info!(case = case.id, "shopper blocked");
-    state.announce(case.id, "status");
+    state.feed.announce(case.id, "status");
     let case = stored_case(&state, &case_id).await?;
     Ok(AppJson(summary(case, now_ms())))
 }

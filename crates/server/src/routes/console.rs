@@ -4,6 +4,7 @@
 
 use crate::auth::{self, Agent};
 use crate::error::{AppError, AppJson};
+use crate::feed::Heard;
 use crate::store::AgentSession;
 use crate::AppState;
 use axum::extract::State;
@@ -16,7 +17,6 @@ use futures_util::stream::{self, Stream};
 use kefu_api::console::{Login, SignedIn};
 use std::convert::Infallible;
 use std::path::Path;
-use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -24,9 +24,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// The console's pages may load only their own files and talk only to this server.
 const CONSOLE_CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
                            base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-/// How often the live stream sends a comment so that proxies keep it open.
-const KEEP_ALIVE: Duration = Duration::from_secs(20);
 
 /// The API routes of signing in and of the live stream.
 pub(super) fn api_router() -> Router<AppState> {
@@ -161,17 +158,19 @@ async fn stream(
     State(state): State<AppState>,
     _agent: Agent,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let changes = state.changes.subscribe();
+    let changes = state.feed.subscribe();
     let events = stream::unfold(changes, |mut changes| async move {
         let event = match changes.recv().await {
-            Ok(change) => Event::default()
+            Ok(Heard::Change(change)) => Event::default()
                 .event("case")
                 .json_data(&change)
                 .unwrap_or_else(|_| Event::default().event("resync").data("{}")),
-            Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
+            Ok(Heard::Missed) | Err(RecvError::Lagged(_)) => {
+                Event::default().event("resync").data("{}")
+            }
             Err(RecvError::Closed) => return None,
         };
         Some((Ok(event), changes))
     });
-    Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    Sse::new(events).keep_alive(KeepAlive::new().interval(super::STREAM_KEEP_ALIVE))
 }

@@ -1,16 +1,21 @@
 //! `POST /escalations` (idempotent hand-off), `GET /escalations/{id}` (the shopper's view),
-//! `GET /escalations/{id}/events?after=N` (the conversation since event `N`) and
+//! `GET /escalations/{id}/events?after=N` (the conversation since event `N`, as JSON or as
+//! server-sent events) and
 //! `POST /escalations/{id}/messages` (the shopper's follow-ups).
 
-use super::{bearer_token, now_ms};
+use super::{bearer_token, now_ms, STREAM_KEEP_ALIVE};
 use crate::error::{AppError, AppJson, AppQuery};
-use crate::store::{Created, StoredCase};
+use crate::feed::Heard;
+use crate::store::{Created, StoreError, StoredCase};
 use crate::AppState;
 use anyhow::Context;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use futures_util::stream::{self, Stream};
 use kefu_api::events::{CaseEvent, CaseEventKind, CaseEvents, ShopperMessage, MAX_EVENTS_PER_READ};
 use kefu_api::mask::mask_cards;
 use kefu_api::{
@@ -19,6 +24,9 @@ use kefu_api::{
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 /// The receipt's expected reply time looks at first replies of this long ago: 7 days.
 const EXPECTED_REPLY_WINDOW_MS: i64 = 7 * 86_400_000;
@@ -68,7 +76,7 @@ async fn create(
                 reason = escalation.reason.as_str(),
                 "case created"
             );
-            state.announce(id, "created");
+            state.feed.announce(id, "created");
             (StatusCode::CREATED, id)
         }
         Created::Replayed(id) => (StatusCode::OK, id),
@@ -168,26 +176,125 @@ struct EventsQuery {
 }
 
 /// Events after `after`, oldest first, at most [`MAX_EVENTS_PER_READ`]; the widget asks
-/// again from the last id it got.
+/// again from the last id it got. With `Accept: text/event-stream` the answer is a stream
+/// instead ([`event_stream`]).
 async fn events(
     State(state): State<AppState>,
     Path(case_id): Path<String>,
     AppQuery(query): AppQuery<EventsQuery>,
     headers: HeaderMap,
-) -> Result<AppJson<CaseEvents>, AppError> {
+) -> Result<Response, AppError> {
     let case = shoppers_case(&state, &case_id, &headers).await?;
-    let events = state
+    if accepts_event_stream(&headers) {
+        let after = last_event_id(&headers).unwrap_or(query.after);
+        return Ok(event_stream(state, case.id, after).into_response());
+    }
+    let events = shopper_events(&state, case.id, query.after).await?;
+    Ok(AppJson(CaseEvents {
+        events,
+        status: case.status,
+    })
+    .into_response())
+}
+
+/// What the shopper of case `case_id` may see after event `after`: no held messages or
+/// assignments, and no agents' names.
+async fn shopper_events(
+    state: &AppState,
+    case_id: i64,
+    after: u64,
+) -> Result<Vec<CaseEvent>, StoreError> {
+    Ok(state
         .store
-        .case_events_after(case.id, query.after, MAX_EVENTS_PER_READ)
+        .case_events_after(case_id, after, MAX_EVENTS_PER_READ)
         .await?
         .into_iter()
         .filter(|e| e.kind.shopper_sees())
         .map(|e| CaseEvent { agent: None, ..e })
-        .collect();
-    Ok(AppJson(CaseEvents {
-        events,
-        status: case.status,
-    }))
+        .collect())
+}
+
+fn accepts_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"))
+}
+
+/// The id a reconnecting `EventSource` last got.
+fn last_event_id(headers: &HeaderMap) -> Option<u64> {
+    headers.get("last-event-id")?.to_str().ok()?.parse().ok()
+}
+
+/// Where a shopper's stream is.
+struct StreamCursor {
+    state: AppState,
+    case_id: i64,
+    changes: broadcast::Receiver<Heard>,
+    after: u64,
+    unsent: VecDeque<CaseEvent>,
+    read_once: bool,
+}
+
+/// Server-sent events: each event the shopper sees after `after` as `event: case_event` with
+/// its id (so a reconnecting `EventSource` resumes where it was), then new ones as agents write
+/// or change the status, on this server or any other on the same database.
+fn event_stream(
+    state: AppState,
+    case_id: i64,
+    after: u64,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // Listen before the first read, so nothing written in between is missed.
+    let cursor = StreamCursor {
+        changes: state.feed.subscribe(),
+        state,
+        case_id,
+        after,
+        unsent: VecDeque::new(),
+        read_once: false,
+    };
+    let stream = stream::unfold(cursor, |mut cursor| async move {
+        loop {
+            if let Some(event) = cursor.unsent.pop_front() {
+                cursor.after = event.id;
+                let sse = Event::default()
+                    .event("case_event")
+                    .id(event.id.to_string())
+                    .json_data(&event)
+                    .unwrap_or_else(|_| Event::default().comment("unencodable event"));
+                return Some((Ok(sse), cursor));
+            }
+            if cursor.read_once && !cursor.wait_for_change().await {
+                return None;
+            }
+            cursor.read_once = true;
+            match shopper_events(&cursor.state, cursor.case_id, cursor.after).await {
+                Ok(events) => cursor.unsent.extend(events),
+                // The client reconnects from the last id it got.
+                Err(e) => {
+                    tracing::warn!(case = cursor.case_id, "shopper's stream: {e}");
+                    return None;
+                }
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(STREAM_KEEP_ALIVE))
+}
+
+impl StreamCursor {
+    /// Waits until this case changes (or changes may have been missed); `false` when the
+    /// server is shutting down.
+    async fn wait_for_change(&mut self) -> bool {
+        let number = case_number(self.case_id);
+        loop {
+            match self.changes.recv().await {
+                Ok(Heard::Change(change)) if change.case_id == number => return true,
+                Ok(Heard::Change(_)) => {}
+                Ok(Heard::Missed) | Err(RecvError::Lagged(_)) => return true,
+                Err(RecvError::Closed) => return false,
+            }
+        }
+    }
 }
 
 /// The shopper writes to the agents on their case; card numbers are masked before storing and
@@ -251,7 +358,7 @@ async fn message(
         "shopper wrote"
     );
     if kind == CaseEventKind::ShopperMessage {
-        state.announce(case.id, "message");
+        state.feed.announce(case.id, "message");
     }
     // The shopper sees their message as sent, whether or not it was held.
     let event = CaseEvent {

@@ -54,7 +54,7 @@ async fn metrics(State(state): State<AppState>, _agent: Agent) -> Result<Respons
         Gauge {
             name: "kefu_console_streams",
             help: "Consoles listening to the live stream on this server.",
-            values: vec![(String::new(), state.changes.receiver_count() as f64)],
+            values: vec![(String::new(), state.feed.listeners() as f64)],
         },
         Gauge {
             name: "kefu_faq_version",

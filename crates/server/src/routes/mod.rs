@@ -24,6 +24,9 @@ use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
+/// How often a live stream (console or shopper) sends a comment so that proxies keep it open.
+const STREAM_KEEP_ALIVE: Duration = Duration::from_secs(20);
+
 /// The whole server as a `Router`: API, health check, widget files and (with `--demo`) the shop.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()

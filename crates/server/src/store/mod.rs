@@ -289,6 +289,10 @@ pub trait CaseStore: Send + Sync {
     /// The status of the order with normalised number `key`; read only once a verifier matched.
     async fn order_status(&self, key: &str) -> Result<Option<OrderStatus>, StoreError>;
 
+    /// Sends `payload` on notification channel `channel` to every server listening on this
+    /// database (PostgreSQL's `NOTIFY`); where no other server can listen (SQLite), nothing.
+    async fn notify(&self, channel: &str, payload: &str) -> Result<(), StoreError>;
+
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 }

@@ -246,6 +246,61 @@ impl TestServer {
     }
 }
 
+/// A server-sent event stream being read.
+pub struct EventStream {
+    body: http_body_util::combinators::BoxBody<Bytes, String>,
+    /// Everything read so far.
+    pub seen: String,
+}
+
+/// Opens the event stream at `url` (a whole URL) with `headers`; it must answer 200 with
+/// `text/event-stream`.
+pub async fn open_stream(url: &str, headers: &[(&str, &str)]) -> EventStream {
+    let mut request = Request::get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let response = client
+        .request(request.body(Full::default()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{url}");
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/event-stream"
+    );
+    EventStream {
+        body: response.into_body().map_err(|e| e.to_string()).boxed(),
+        seen: String::new(),
+    }
+}
+
+impl EventStream {
+    /// Reads until `needle` has come (in what was read before too); panics after 10 s without
+    /// a byte.
+    pub async fn until(&mut self, needle: &str) -> &str {
+        self.until_count(needle, 1).await
+    }
+
+    /// Reads until `needle` has come `count` times in all.
+    pub async fn until_count(&mut self, needle: &str, count: usize) -> &str {
+        while self.seen.matches(needle).count() < count {
+            let frame = tokio::time::timeout(std::time::Duration::from_secs(10), self.body.frame())
+                .await
+                .unwrap_or_else(|_| {
+                    panic!("the stream went quiet before {needle:?}: {}", self.seen)
+                })
+                .expect("the stream ended")
+                .unwrap();
+            if let Ok(data) = frame.into_data() {
+                self.seen.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+        &self.seen
+    }
+}
+
 /// What the stub order system received, and how it answers.
 #[derive(Clone, Default)]
 pub struct Stub {

@@ -114,13 +114,28 @@ export async function ownServer(port, database, token, extra = []) {
   };
 }
 
+// A fresh database: an SQLite file, or with KEFU_E2E_POSTGRES (a PostgreSQL server's URL, as
+// `cargo xtask test` sets for its PostgreSQL run) a new database on that server.
+async function freshDatabase(name) {
+  const admin = process.env.KEFU_E2E_POSTGRES;
+  if (admin) {
+    const { execFileSync } = await import("node:child_process");
+    const database = `kefu_e2e_${name.replace(/\W/g, "_")}_${process.pid}`;
+    execFileSync("psql", [admin, "-q", "-c", `CREATE DATABASE ${database}`]);
+    const url = new URL(admin);
+    url.pathname = `/${database}`;
+    return url.toString();
+  }
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  return `sqlite://${join(mkdtempSync(join(tmpdir(), `kefu-${name}-`)), "kefu.db")}`;
+}
+
 // A server of the test's own on a free port and a fresh database; `restart()` brings it back
 // on the same port and database after `stop()`.
 export async function scratchServer(name, extra = []) {
-  const { mkdtempSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
   const port = await freePort();
-  const database = `sqlite://${join(mkdtempSync(join(tmpdir(), `kefu-${name}-`)), "kefu.db")}`;
+  const database = await freshDatabase(name);
   const token = `${name}-test`;
   const scratch = {
     token,

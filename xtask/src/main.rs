@@ -217,7 +217,6 @@ fn test() -> Result<(), String> {
     cargo("server tests on PostgreSQL", &["test", "-p", "kefu-server", "--tests"])
         .env("KEFU_TEST_POSTGRES", postgres.url())
         .run()?;
-    drop(postgres);
     cargo("docs", &["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings")
         .run()?;
@@ -243,7 +242,8 @@ fn test() -> Result<(), String> {
     let sizes = sizes::report(&project_root().join("dist"))?;
     // `cargo test` built target/debug/kefu-server for the server's integration tests; a
     // separate `cargo build` would rebuild it with other features on every run.
-    run::end_to_end()?;
+    run::end_to_end(Some(postgres.url()))?;
+    drop(postgres);
     println!("\n{sizes}");
     println!(
         "xtask test: every check passed in {:.0} s",

@@ -125,8 +125,9 @@ impl Drop for Server {
 }
 
 /// Starts the real server on a free port with a throw-away SQLite file and runs the
-/// Playwright tests against it in Debian's Chromium.
-pub fn end_to_end() -> Result<(), String> {
+/// Playwright tests against it in Debian's Chromium; then, with `postgres` (a server's URL),
+/// the whole loop test again on a fresh PostgreSQL database.
+pub fn end_to_end(postgres: Option<&str>) -> Result<(), String> {
     let root = project_root();
     let scratch = root.join("target/e2e");
     let _ = std::fs::remove_dir_all(&scratch);
@@ -171,6 +172,18 @@ pub fn end_to_end() -> Result<(), String> {
         .env("CHROMIUM", crate::tools::CHROMIUM)
         .env("SCREENSHOT_DIR", root.join("target/screenshots"))
         .run()?;
+    if let Some(postgres) = postgres {
+        Step::new("end-to-end loop test on PostgreSQL")
+            .program("node")
+            .args(["--test", "--test-timeout=120000", "tests/e2e/loop.test.mjs"])
+            .env("KEFU_URL", &url)
+            .env("KEFU_AGENT_TOKEN", &token)
+            .env("KEFU_E2E_POSTGRES", postgres)
+            .env("KEFU_SERVER_BIN", root.join("target/debug/kefu-server"))
+            .env("CHROMIUM", crate::tools::CHROMIUM)
+            .env("SCREENSHOT_DIR", root.join("target/screenshots/postgres"))
+            .run()?;
+    }
     println!("screenshots: {}", root.join("target/screenshots").display());
     Ok(())
 }

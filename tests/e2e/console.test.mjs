@@ -388,6 +388,9 @@ test("queue, case, FAQ dialog and insights pass axe-core at 1280×800 and 768×1
     await row(page, caseId).locator(".case-link").click();
     await page.locator("#case-title", { hasText: caseId }).waitFor();
     await page.locator(".transcript .faq-label").first().waitFor();
+    // Under the shopper's question: what the bot did with it, and how sure it was.
+    assert.match(await page.locator(".transcript .line-shopper .verdict").first().textContent(),
+      /^机器人回答了「运费怎么算？」· 把握 \d+%$/);
     assert.deepEqual(await axeViolations(page), [], `${name}: case`);
     await page.screenshot({ path: join(SHOTS, `console-case-${name}.png`) });
     await page.screenshot({ path: join(SHOTS, `console-case-${name}-full.png`), fullPage: true });

@@ -33,6 +33,8 @@ const WORDS = {
     blockTitle: "屏蔽这位顾客？", blockText: "之后这位顾客发来的消息会被拦截，不会送达任何人。", cancel: "取消", blockConfirm: "屏蔽",
     saveFaq: "存为 FAQ", message: "顾客的问题", summary: "摘要", transcript: "转人工前的对话", afterHandoff: "转人工之后",
     nothingYet: "暂无。", from_shopper: "顾客", from_bot: "机器人", from_agent: "客服", faqAnswer: "FAQ：{q}",
+    verdictAnswer: "机器人回答了「{q}」· 把握 {pct}%", verdictSuggest: "机器人建议了「{q}」等 · 把握 {pct}%",
+    verdictDecline: "机器人没有把握（最接近：「{q}」· {pct}%）",
     voteUp: "顾客评价：有帮助", voteDown: "顾客评价：没帮助", votes: "顾客对 FAQ 回答的评价", noVotes: "没有评价。",
     ev_agent_reply: "{agent} 回复", ev_shopper_message: "顾客追问", ev_held: "已拦截，未送达（顾客已被屏蔽）",
     ev_resolved: "{agent} 将案件标记为已解决", ev_reopened: "{agent} 重新打开了案件", ev_assigned: "案件已分配给 {to}",
@@ -76,6 +78,8 @@ const WORDS = {
     blockTitle: "封鎖這位顧客？", blockText: "之後這位顧客傳來的訊息會被攔截，不會送達任何人。", cancel: "取消", blockConfirm: "封鎖",
     saveFaq: "存為 FAQ", message: "顧客的問題", summary: "摘要", transcript: "轉真人前的對話", afterHandoff: "轉真人之後",
     nothingYet: "暫無。", from_shopper: "顧客", from_bot: "機器人", from_agent: "客服", faqAnswer: "FAQ：{q}",
+    verdictAnswer: "機器人回答了「{q}」· 把握 {pct}%", verdictSuggest: "機器人建議了「{q}」等 · 把握 {pct}%",
+    verdictDecline: "機器人沒有把握（最接近：「{q}」· {pct}%）",
     voteUp: "顧客評價：有幫助", voteDown: "顧客評價：沒幫助", votes: "顧客對 FAQ 回答的評價", noVotes: "沒有評價。",
     ev_agent_reply: "{agent} 回覆", ev_shopper_message: "顧客追問", ev_held: "已攔截，未送達（顧客已被封鎖）",
     ev_resolved: "{agent} 將案件標記為已解決", ev_reopened: "{agent} 重新開啟了案件", ev_assigned: "案件已指派給 {to}",
@@ -125,6 +129,8 @@ const WORDS = {
     cancel: "Cancel", blockConfirm: "Block",
     saveFaq: "Save as FAQ", message: "The shopper's message", summary: "Summary", transcript: "Conversation before the hand-off",
     afterHandoff: "After the hand-off", nothingYet: "Nothing yet.", from_shopper: "Shopper", from_bot: "Bot", from_agent: "Agent",
+    verdictAnswer: "Bot answered “{q}” · {pct}% sure", verdictSuggest: "Bot suggested “{q}” and others · {pct}% sure",
+    verdictDecline: "Bot was not sure (closest: “{q}” · {pct}%)",
     faqAnswer: "FAQ: {q}", voteUp: "Shopper's vote: helpful", voteDown: "Shopper's vote: not helpful",
     votes: "The shopper's votes on FAQ answers", noVotes: "No votes.",
     ev_agent_reply: "{agent} replied", ev_shopper_message: "The shopper wrote", ev_held: "Held: not delivered (shopper blocked)",
@@ -872,7 +878,7 @@ function drawCase(data) {
   const c = data.case;
   if (refs.caseFor !== c.case_id) buildCase(c.case_id);
   refill(refs.caseHead, ...caseHeader(c));
-  refill(refs.conversation, ...conversation(c, data.events || [], data.votes || []));
+  refill(refs.conversation, ...conversation(c, data.events || [], data.votes || [], data.matches));
   refill(refs.side, ...sideCards(c, data.votes || []));
 }
 
@@ -976,7 +982,7 @@ function section(parent, title, className) {
   return box;
 }
 
-function conversation(c, events, votes) {
+function conversation(c, events, votes, matches) {
   const e = c.escalation;
   const out = document.createDocumentFragment();
 
@@ -990,7 +996,8 @@ function conversation(c, events, votes) {
   const said = section(out, t("transcript"), "transcript");
   const lines = el("ol", { class: "lines" }, said);
   const book = state.faqReady[e.locale];
-  (e.transcript || []).forEach((line) => lines.append(transcriptLine(c, line, votes, book)));
+  const verdicts = new Map((matches?.lines || []).map((m) => [m.line, m]));
+  (e.transcript || []).forEach((line, i) => lines.append(transcriptLine(c, line, votes, book, verdicts.get(i))));
   if (!lines.children.length) el("li", { class: "empty" }, lines, t("nothingYet"));
 
   const after = section(out, t("afterHandoff"), "events");
@@ -1023,7 +1030,16 @@ function voteMark(helpful, parent) {
   return mark;
 }
 
-function transcriptLine(c, line, votes, book) {
+// The matcher's verdict on a shopper's line (worked out by the server on the FAQ published when
+// the case arrived): "Bot answered «question» · 87% sure", "suggested", or "was not sure".
+function verdictLine(verdict, parent) {
+  const key = { answer: "verdictAnswer", suggest: "verdictSuggest" }[verdict.action] || "verdictDecline";
+  const p = el("p", { class: `verdict verdict-${verdict.action}`, "data-key": "verdict" }, parent);
+  p.append(t(key, { q: verdict.question || "—", pct: verdict.confidence }));
+  return p;
+}
+
+function transcriptLine(c, line, votes, book, verdict) {
   const item = el("li", { class: `line line-${line.from}` });
   const head = el("p", { class: "line-head" }, item);
   el("span", { class: "speaker" }, head, t(`from_${line.from}`));
@@ -1031,6 +1047,7 @@ function transcriptLine(c, line, votes, book) {
     const save = el("button", { type: "button", class: "small" }, head, t("saveFaq"));
     save.addEventListener("click", () => openFaqDialog(c, maskAbuse(line.text), save));
     item.append(masked(line.text, "p", "line-text"));
+    if (verdict) verdictLine(verdict, item);
     return item;
   }
   const answer = line.from === "bot" ? parseFaqLine(line.text) : null;

@@ -78,6 +78,38 @@ pub struct CaseDetail {
     pub events: Vec<CaseEvent>,
     /// The shopper's votes on FAQ answers.
     pub votes: Vec<Vote>,
+    /// What the FAQ matcher made of the shopper's lines before the hand-off; absent for cases
+    /// that arrived while no FAQ was published in their language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<TranscriptMatches>,
+}
+
+/// The matcher's verdicts on the shopper's lines of a hand-off's transcript, worked out by the
+/// server when the case arrived, on the FAQ then published in the case's language, with the
+/// matcher and defaults the widget ships: the verdicts the widget gave on that FAQ.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct TranscriptMatches {
+    /// The published FAQ version matched against.
+    pub faq_version: i64,
+    /// One per shopper line, in transcript order.
+    pub lines: Vec<LineMatch>,
+}
+
+/// The matcher's verdict on one shopper line.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct LineMatch {
+    /// The line's index in the escalation's `transcript`.
+    pub line: u32,
+    /// `answer`, `suggest` or `decline`.
+    pub action: String,
+    /// The calibrated confidence that the best entry answers the line, in percent.
+    pub confidence: u8,
+    /// The best entry's id, when any entry came close.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_id: Option<String>,
+    /// The best entry's question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
 }
 
 /// The body of `POST /api/v1/agent/cases/{id}/reassign`.

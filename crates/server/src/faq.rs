@@ -6,10 +6,14 @@ use crate::error::AppError;
 use crate::store::{CaseStore, PublishedFaq};
 use anyhow::Context;
 use axum::http::StatusCode;
-use kefu_api::console::{FaqEdition, FaqPublished, MAX_FAQ_ENTRIES, MAX_FAQ_VARIANTS};
-use kefu_api::{FaqFile, FaqFileEntry, Locale};
+use kefu_api::console::{
+    FaqEdition, FaqPublished, LineMatch, TranscriptMatches, MAX_FAQ_ENTRIES, MAX_FAQ_VARIANTS,
+};
+use kefu_api::{FaqFile, FaqFileEntry, Locale, Speaker, TranscriptLine};
 use kefu_faq::bundle::Bundle;
-use kefu_faq::Entry;
+use kefu_faq::{Action, Entry};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// How often a change is tried again when another agent published at the same moment.
 const PUBLISH_ATTEMPTS: usize = 5;
@@ -33,6 +37,75 @@ pub fn demo_faqs() -> [(Locale, &'static str); 3] {
 pub fn build_bundle(file: &FaqFile) -> Vec<u8> {
     let entries: Vec<Entry> = file.entries.iter().cloned().map(Entry::from).collect();
     Bundle::new(&entries).to_bytes()
+}
+
+/// The published FAQs' bundles, each read once per version, for matching on the server.
+#[derive(Default)]
+pub struct Matchers(Mutex<HashMap<Locale, (i64, Arc<Bundle>)>>);
+
+impl Matchers {
+    /// What the matcher makes of `transcript`'s shopper lines on the FAQ published in
+    /// `locale`, as the widget would on that FAQ; `None` when none is published.
+    pub async fn transcript_matches(
+        &self,
+        store: &dyn CaseStore,
+        locale: Locale,
+        transcript: &[TranscriptLine],
+    ) -> anyhow::Result<Option<TranscriptMatches>> {
+        let Some(published) = store.published_faq(locale).await? else {
+            return Ok(None);
+        };
+        let version = published.version;
+        let bundle = self.bundle(locale, published)?;
+        let lines = transcript
+            .iter()
+            .enumerate()
+            .filter(|(_, line)| line.from == Speaker::Shopper)
+            .map(|(index, line)| {
+                let decision = bundle.matcher.decide(&line.text);
+                let best = decision
+                    .hits
+                    .first()
+                    .and_then(|hit| bundle.entries.get(hit.entry));
+                LineMatch {
+                    line: u32::try_from(index).unwrap_or(u32::MAX),
+                    action: match decision.action {
+                        Action::Answer => "answer",
+                        Action::Suggest => "suggest",
+                        _ => "decline",
+                    }
+                    .to_owned(),
+                    // In 0..=100 after the clamp, so the cast keeps it.
+                    confidence: (decision.confidence.clamp(0.0, 1.0) * 100.0).round() as u8,
+                    entry_id: best.map(|e| e.id.clone()),
+                    question: best.map(|e| e.question.clone()),
+                }
+            })
+            .collect();
+        Ok(Some(TranscriptMatches {
+            faq_version: version,
+            lines,
+        }))
+    }
+
+    /// The bundle of `published`, read again only when its version is new.
+    fn bundle(&self, locale: Locale, published: PublishedFaq) -> anyhow::Result<Arc<Bundle>> {
+        let mut cache = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((version, bundle)) = cache.get(&locale) {
+            if *version == published.version {
+                return Ok(bundle.clone());
+            }
+        }
+        let bundle = Arc::new(
+            Bundle::from_bytes(&published.bundle)
+                .map_err(|e| anyhow::anyhow!("the published {locale} FAQ: {e}"))?,
+        );
+        cache.insert(locale, (published.version, bundle.clone()));
+        Ok(bundle)
+    }
 }
 
 /// Publishes `json` (a FAQ file) as `locale`'s first version, unless one is published already.

@@ -60,6 +60,8 @@ pub struct AppState {
     pub login_limits: Arc<Limiter<String>>,
     /// Request counts and latencies for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
+    /// The published FAQs' matchers, for what the bot made of a hand-off's transcript.
+    pub matchers: Arc<faq::Matchers>,
     /// Changes to cases, for the live streams (shared by the servers on one PostgreSQL).
     pub feed: Feed,
     /// The clock rate limits read; tests set it by hand.
@@ -136,6 +138,7 @@ impl AppState {
             followup_limits: Arc::new(limits::followup_limiter()),
             login_limits: Arc::new(limits::login_limiter()),
             metrics: Arc::default(),
+            matchers: Arc::default(),
             feed,
             clock: Clock::System,
         })

@@ -104,6 +104,7 @@ mod tests {
             first_reply_at_ms: None,
             last_activity_ms: 0,
             blocked: false,
+            matches: None,
         }
     }
 

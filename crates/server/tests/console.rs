@@ -371,6 +371,42 @@ async fn a_case_shows_its_events_and_votes_and_resolving_reaches_the_shopper() {
 }
 
 #[tokio::test]
+async fn the_case_view_has_the_matchers_verdicts_on_the_shoppers_lines() {
+    let s = server().await;
+    let transcript = json!([
+        {"from": "shopper", "text": "退款多久能到账"},
+        {"from": "bot", "text": "[FAQ: 退款多久到账？] 1-3 个工作日"},
+        {"from": "shopper", "text": "给我讲个笑话吧"},
+    ]);
+    let body =
+        json!({"session": "s-m", "locale": "zh-CN", "message": "人工", "transcript": transcript});
+    let receipt = s.escalate("case-key-matches", body).await;
+    let session = login(&s, "li", "li-password-1").await;
+    let case_path = format!("/api/v1/agent/cases/{}", receipt.case_id);
+    let detail: CaseDetail = get(&s, &case_path, &session).await.json();
+    let matches = detail.matches.expect("the demo FAQ is published");
+    assert_eq!(matches.faq_version, 1);
+    let lines: Vec<(u32, &str)> = matches
+        .lines
+        .iter()
+        .map(|m| (m.line, m.action.as_str()))
+        .collect();
+    assert_eq!(lines, [(0, "answer"), (2, "decline")]);
+    let answered = &matches.lines[0];
+    assert_eq!(answered.entry_id.as_deref(), Some("refund_time"));
+    assert_eq!(answered.question.as_deref(), Some("退款多久到账？"));
+    assert!(answered.confidence > matches.lines[1].confidence);
+
+    // A language with no published FAQ has no verdicts, and the hand-off still lands.
+    let bare = common::start(Arc::new(tempfile::tempdir().unwrap()), &[], |_| {}).await;
+    let body = json!({"session": "s-n", "locale": "en", "message": "hi", "transcript": [{"from": "shopper", "text": "refund"}]});
+    let receipt = bare.escalate("case-key-bare", body).await;
+    let stored = bare.state.store.case_by_id(1).await.unwrap().unwrap();
+    assert_eq!(receipt.case_id, "K-1");
+    assert_eq!(stored.matches, None);
+}
+
+#[tokio::test]
 async fn a_blocked_shoppers_messages_are_held_for_agents_only() {
     let s = server().await;
     let receipt = s

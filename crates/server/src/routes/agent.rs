@@ -138,10 +138,12 @@ async fn case(
         .into_iter()
         .map(|(entry_id, helpful)| Vote { entry_id, helpful })
         .collect();
+    let matches = case.matches.clone();
     Ok(AppJson(CaseDetail {
         case: summary(case, now_ms()),
         events,
         votes,
+        matches,
     }))
 }
 

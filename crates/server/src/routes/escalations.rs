@@ -64,9 +64,22 @@ async fn create(
     escalation.mask_cards();
     let body = serde_json::to_vec(&escalation).context("encoding the escalation")?;
     let request_hash = hex::encode(Sha256::digest(&body));
+    // The hand-off lands even when the published FAQ cannot be read.
+    let matches = state
+        .matchers
+        .transcript_matches(
+            state.store.as_ref(),
+            escalation.locale,
+            &escalation.transcript,
+        )
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!("matching the transcript: {e:#}");
+            None
+        });
     let (status, id) = match state
         .store
-        .create_case(key, &request_hash, &escalation, now_ms())
+        .create_case(key, &request_hash, &escalation, matches.as_ref(), now_ms())
         .await?
     {
         Created::New(id) => {

@@ -6,6 +6,7 @@ mod sql;
 pub use sql::{Dialect, SqlStore};
 
 use async_trait::async_trait;
+use kefu_api::console::TranscriptMatches;
 use kefu_api::events::{CaseEvent, CaseEventKind};
 use kefu_api::orders::OrderStatus;
 use kefu_api::signals::{EntryVotes, Feedback, UnansweredQuestion};
@@ -48,6 +49,8 @@ pub struct StoredCase {
     pub last_activity_ms: i64,
     /// Whether an agent blocked the shopper's session (their messages are held).
     pub blocked: bool,
+    /// What the FAQ matcher made of the transcript's shopper lines when the case arrived.
+    pub matches: Option<TranscriptMatches>,
 }
 
 /// What [`CaseStore::set_case_status`] did.
@@ -139,6 +142,7 @@ pub trait CaseStore: Send + Sync {
         idempotency_key: &str,
         request_hash: &str,
         escalation: &NewEscalation,
+        matches: Option<&TranscriptMatches>,
         now_ms: i64,
     ) -> Result<Created, StoreError>;
 

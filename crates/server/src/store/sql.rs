@@ -6,6 +6,7 @@ use super::{
     StoreError, StoredCase, StoredOrder, VerifierHash,
 };
 use async_trait::async_trait;
+use kefu_api::console::TranscriptMatches;
 use kefu_api::events::{CaseEvent, CaseEventKind};
 use kefu_api::orders::{OrderState, OrderStatus};
 use kefu_api::signals::{EntryVotes, Feedback, UnansweredQuestion};
@@ -131,6 +132,7 @@ fn status_as_str(status: CaseStatus) -> &'static str {
 
 /// The columns [`case_from_row`] reads, from `cases` as `c`.
 const CASE_COLUMNS: &str = "c.id, c.status, c.created_at_ms, c.escalation_json, c.assignee,
+    c.matches_json,
     c.first_reply_at_ms, COALESCE(c.last_activity_ms, c.created_at_ms) AS last_activity_ms,
     (SELECT COUNT(*) FROM blocked_sessions b WHERE b.session = c.session) AS blocked";
 
@@ -200,6 +202,11 @@ fn case_from_row(row: &AnyRow) -> Result<StoredCase, StoreError> {
         first_reply_at_ms: row.try_get("first_reply_at_ms")?,
         last_activity_ms: row.try_get("last_activity_ms")?,
         blocked: flag(row, "blocked")?,
+        matches: row
+            .try_get::<Option<String>, _>("matches_json")?
+            .as_deref()
+            .map(from_json_text)
+            .transpose()?,
     })
 }
 
@@ -244,14 +251,15 @@ impl CaseStore for SqlStore {
         idempotency_key: &str,
         request_hash: &str,
         escalation: &NewEscalation,
+        matches: Option<&TranscriptMatches>,
         now_ms: i64,
     ) -> Result<Created, StoreError> {
-        let json =
-            serde_json::to_string(escalation).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json = json_text(escalation)?;
+        let matches = matches.map(json_text).transpose()?;
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO cases (idempotency_key, request_hash, created_at_ms, session, locale,
-                                reason, topic, escalation_json, last_activity_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                reason, topic, escalation_json, last_activity_ms, matches_json)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT (idempotency_key) DO NOTHING
              RETURNING id",
         )
@@ -264,6 +272,7 @@ impl CaseStore for SqlStore {
         .bind(&escalation.topic)
         .bind(json)
         .bind(now_ms)
+        .bind(matches)
         .fetch_optional(&self.pool)
         .await?;
         if let Some(id) = inserted {

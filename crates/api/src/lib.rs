@@ -615,6 +615,9 @@ pub struct EscalationAnswer {
     /// the median first reply of the last 7 days; absent without recent replies or hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_reply_ms: Option<i64>,
+    /// The shop's phone line, for a shopper who would rather call (the server's `--hotline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotline: Option<String>,
 }
 
 /// Where a case stands.

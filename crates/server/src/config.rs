@@ -71,6 +71,11 @@ pub struct Config {
     #[arg(long, env = "KEFU_UTC_OFFSET", default_value = "+08:00", value_parser = parse_utc_offset, allow_hyphen_values = true)]
     pub utc_offset: i16,
 
+    /// The shop's phone line for shoppers who would rather call, e.g. `400-820-8820`: each
+    /// hand-off's receipt carries it.
+    #[arg(long, env = "KEFU_HOTLINE", value_parser = parse_hotline)]
+    pub hotline: Option<String>,
+
     /// The shop's order system, e.g. `http://orders.internal:8000/kefu/lookup`: order lookups
     /// are POSTed there as JSON (README, "Orders"). Without it, the server answers from its
     /// own `orders` table (which `--demo` fills with demo orders).
@@ -81,6 +86,24 @@ pub struct Config {
     /// each locale that has no published FAQ yet; after that the console edits them.
     #[arg(long, env = "KEFU_FAQ_DIR")]
     pub faq_dir: Option<PathBuf>,
+}
+
+/// A phone number as shoppers dial it: 3 to 20 digits, with `+`, spaces, dashes, dots and
+/// brackets allowed between them (`95338`, `400-820-8820`, `+86 (21) 5555 0100`).
+fn parse_hotline(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    if (3..=20).contains(&digits)
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-.()".contains(c))
+    {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "{text:?} is not a phone number (3 to 20 digits, with + - . ( ) and spaces)"
+        ))
+    }
 }
 
 /// A console account of the config file.

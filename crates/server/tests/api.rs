@@ -872,12 +872,15 @@ async fn a_holiday_and_a_closed_weekday_put_the_opening_on_another_date() {
         &tomorrow,
         "--utc-offset",
         "Z",
+        "--hotline",
+        "400-820-8820",
     ])
     .await;
     let body = json!({"session": "h", "locale": "en", "message": "hi"}).to_string();
     let answer: kefu_api::EscalationAnswer = s.escalate(Some("key-holiday-1"), body).await.json();
     assert_eq!(answer.receipt.opens_at.as_deref(), Some("00:00"));
     assert_eq!(answer.opens_on, Some(date(today + 2)));
+    assert_eq!(answer.hotline.as_deref(), Some("400-820-8820"));
     let wait = answer.expected_reply_ms.unwrap();
     let until = (2 * 24 * 60 - now_minute) * 60_000;
     assert!(
@@ -894,10 +897,14 @@ fn bad_business_hours_stop_the_server_with_a_reason() {
         ("--utc-offset", "8"),
         ("--weekday-hours", "someday=closed"),
         ("--holiday", "2027-02-30"),
+        ("--hotline", "call us"),
+        ("--hotline", "12"),
     ] {
         let error = Config::try_parse_from(["kefu-server", flag, value]).unwrap_err();
         assert!(
-            error.to_string().contains("expected") || error.to_string().contains("same time"),
+            error.to_string().contains("expected")
+                || error.to_string().contains("same time")
+                || error.to_string().contains("not a phone number"),
             "{error}"
         );
     }

@@ -22,6 +22,7 @@ database = "sqlite://{}/k.db"
 cors_origins = ["https://shop.example", "https://m.shop.example"]
 hours = "09:00-21:00"
 utc-offset = "+08:00"
+hotline = "95338"
 agent_token = "from-the-file"
 
 [[agents]]
@@ -44,6 +45,7 @@ password_hash = "{hash}"
         ["https://shop.example", "https://m.shop.example"]
     );
     assert!(loaded.hours.is_some());
+    assert_eq!(loaded.hotline.as_deref(), Some("95338"));
     assert_eq!(loaded.agent_token.as_deref(), Some("from-flag"));
     assert_eq!(loaded.agents.len(), 1);
 

@@ -120,6 +120,7 @@ async fn create(
         expected_reply_ms: median_reply
             .map(|m| m + until_open)
             .or((until_open > 0).then_some(until_open)),
+        hotline: state.config.hotline.clone(),
     };
     Ok((status, AppJson(receipt)))
 }

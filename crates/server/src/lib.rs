@@ -195,7 +195,10 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn CaseStore>> {
 /// The kind of database `url` names, or an error that says which URLs work.
 fn dialect_of(url: &str) -> anyhow::Result<Dialect> {
     Dialect::of(url).ok_or_else(|| {
-        anyhow::anyhow!("unsupported database URL {url:?}: use sqlite://PATH or postgres://…")
+        anyhow::anyhow!(
+            "unsupported database URL {:?}: use sqlite://PATH or postgres://…",
+            redact_password(url)
+        )
     })
 }
 
@@ -224,4 +227,23 @@ pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
     getrandom::getrandom(&mut bytes)
         .map_err(|e| anyhow::anyhow!("the operating system gave no random bytes: {e}"))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_in_messages_hide_the_password() {
+        assert_eq!(
+            redact_password("postgres://kefu:s3cret@db.internal:5432/kefu"),
+            "postgres://kefu:***@db.internal:5432/kefu"
+        );
+        assert_eq!(
+            redact_password("postgres://kefu@127.0.0.1/kefu"),
+            "postgres://kefu@127.0.0.1/kefu"
+        );
+        let refused = dialect_of("mysql://root:hunter2@localhost/shop").unwrap_err();
+        assert!(!refused.to_string().contains("hunter2"), "{refused}");
+    }
 }

@@ -92,8 +92,10 @@ impl SqlStore {
                 SqlStore { pool, dialect }
             }
             Dialect::Postgres => {
+                // A server that cannot reach its database says so within seconds.
                 let pool = AnyPoolOptions::new()
                     .max_connections(MAX_CONNECTIONS)
+                    .acquire_timeout(std::time::Duration::from_secs(10))
                     .connect(url)
                     .await?;
                 sqlx::migrate!("./migrations/postgres").run(&pool).await?;

@@ -214,9 +214,12 @@ fn test() -> Result<(), String> {
     // The server's suite again with every test on its own PostgreSQL database, plus the tests
     // that need PostgreSQL (two servers on one database).
     let postgres = postgres::Postgres::start()?;
-    cargo("server tests on PostgreSQL", &["test", "-p", "kefu-server", "--tests"])
-        .env("KEFU_TEST_POSTGRES", postgres.url())
-        .run()?;
+    cargo(
+        "server tests on PostgreSQL",
+        &["test", "-p", "kefu-server", "--tests"],
+    )
+    .env("KEFU_TEST_POSTGRES", postgres.url())
+    .run()?;
     cargo("docs", &["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings")
         .run()?;

@@ -71,7 +71,16 @@ impl Postgres {
         let initdb = command(&bin.join("initdb"), account)
             .arg("-D")
             .arg(&data)
-            .args(["-U", "kefu", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+            .args([
+                "-U",
+                "kefu",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ])
             .stdout(Stdio::null())
             .output()
             .map_err(|e| format!("initdb: {e}"))?;

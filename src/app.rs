@@ -10,7 +10,7 @@ use crate::i18n::texts;
 use crate::services::api;
 use crate::services::faq as faq_service;
 use crate::snapshot::{Outbox, Snapshot, STORAGE_KEY};
-use crate::state::{wants_human, Action, FormField, Line, Reply, Sheet, State};
+use crate::state::{wants_human, Action, CaseNews, FormField, Line, Reply, Sheet, State};
 use crate::suggest::{Suggestion, MAX_SUGGESTIONS};
 use kefu_api::mask::mask_personal;
 use kefu_api::signals::{limits as signal_limits, Feedback, UnansweredBatch, UnansweredQuestion};
@@ -215,14 +215,17 @@ fn deliver(
         let mut s = slot.borrow_mut();
         s.in_flight = false;
         match result {
-            Ok(receipt) => {
+            Ok((receipt, wait_minutes)) => {
                 s.pending = None;
                 drop(s);
                 bindings::emit(
                     "escalated",
                     &bindings::object(&[("case_id", &receipt.case_id)]),
                 );
-                state.dispatch(Action::Sent(receipt));
+                state.dispatch(Action::Sent {
+                    receipt,
+                    wait_minutes,
+                });
             }
             Err(error) if error.is_retryable() => {
                 let delay = retry_delay_ms(s.attempts);
@@ -245,39 +248,6 @@ fn deliver(
         }
         // The outbox changed without the state changing (or before it did): save it now.
         save(&state, &session, &slot);
-    });
-}
-
-/// How often a case's replies are read while it is open, and after a failed read.
-const REPLIES_EVERY_MS: i32 = 5_000;
-const REPLIES_AFTER_FAILURE_MS: i32 = 30_000;
-
-/// Reads the agents' replies to `receipt`'s case after event `after`, again and again, until
-/// `alive` turns false (the case changed or the widget went away).
-fn poll_replies(
-    alive: Rc<std::cell::Cell<bool>>,
-    receipt: Rc<kefu_api::EscalationReceipt>,
-    state: UseReducerHandle<State>,
-    api_base: AttrValue,
-    after: u64,
-) {
-    wasm_bindgen_futures::spawn_local(async move {
-        if !alive.get() {
-            return;
-        }
-        let (after, next_ms) = match api::case_replies(&api_base, &receipt, after).await {
-            Ok(replies) => {
-                let newest = replies.iter().map(|(id, _)| *id).max().unwrap_or(after);
-                if !replies.is_empty() && alive.get() {
-                    state.dispatch(Action::AgentReplies(replies));
-                }
-                (newest.max(after), REPLIES_EVERY_MS)
-            }
-            Err(_) => (after, REPLIES_AFTER_FAILURE_MS),
-        };
-        bindings::after(next_ms, move || {
-            poll_replies(alive, receipt, state, api_base, after)
-        });
     });
 }
 
@@ -358,10 +328,14 @@ pub fn App(props: &AppProps) -> Html {
             ..OutboxSlot::default()
         }
     });
-    // Saved after every change; the widget only runs once the shopper has touched it.
+    // Saved after every change; the widget only runs once the shopper has touched it. The
+    // launcher (the loader's) is told how many replies wait unread.
     {
         let (session, outbox) = (session.clone(), outbox.clone());
-        use_effect_with(state.clone(), move |state| save(state, &session, &outbox));
+        use_effect_with(state.clone(), move |state| {
+            save(state, &session, &outbox);
+            bindings::emit("unread", &JsValue::from(state.unread));
+        });
     }
     // Once mounted: the shop's page opens and closes the panel through `window.Kefu`, and a
     // hand-off a previous page could not send goes out now.
@@ -381,45 +355,76 @@ pub fn App(props: &AppProps) -> Html {
                     if let Some(locale) = other.strip_prefix("locale:").and_then(Locale::from_tag) {
                         handle.dispatch(Action::SetLocale(locale));
                     }
-                    // The order card's "talk to a person about this order" (www/order.js).
-                    // JSON escapes control characters: the order holds no U+001F.
                     let mut parts = other.split('\u{1f}');
-                    if let (Some("order"), Some(line), Some(json)) =
-                        (parts.next(), parts.next(), parts.next())
-                    {
-                        handle.dispatch(Action::RequestHuman {
-                            reason: EscalationReason::Button,
-                            fresh_key: bindings::random_key(),
-                        });
-                        handle.dispatch(Action::AttachOrder {
-                            line: line.to_owned(),
-                            json: json.to_owned(),
-                        });
+                    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+                        // The case line's news (www/case.js): `case␟K-7␟42␟agent_reply␟text`.
+                        (Some("case"), Some(case_id), Some(id), Some(kind)) => {
+                            let news = match kind {
+                                "agent_reply" => CaseNews::Reply(parts.collect()),
+                                "resolved" => CaseNews::Resolved,
+                                _ => CaseNews::Other,
+                            };
+                            if let Ok(id) = id.parse() {
+                                handle.dispatch(Action::CaseNews {
+                                    case_id: case_id.to_owned(),
+                                    id,
+                                    news,
+                                });
+                            }
+                        }
+                        // A follow-up did not arrive: `unsent␟closed` (the case was resolved) or
+                        // `unsent␟failed`.
+                        (Some("unsent"), Some(why), _, _) => {
+                            handle.dispatch(Action::FollowUpFailed {
+                                closed: why == "closed",
+                            })
+                        }
+                        // The order card's "talk to a person about this order" (www/order.js).
+                        // JSON escapes control characters: the order holds no U+001F.
+                        (Some("order"), Some(line), Some(json), _) => {
+                            handle.dispatch(Action::RequestHuman {
+                                reason: EscalationReason::Button,
+                                fresh_key: bindings::random_key(),
+                            });
+                            handle.dispatch(Action::AttachOrder {
+                                line: line.to_owned(),
+                                json: json.to_owned(),
+                            });
+                        }
+                        _ => {}
                     }
                 }
             });
             deliver(outbox, state, api_base, session);
         });
     }
-    // Once a person has the case, their replies join the conversation.
+    // While a person has the case, the case line (www/case.js) streams its events after the
+    // newest shown: replies join the conversation, and a resolution ends the case.
     {
         let case = match &state.sheet {
-            Sheet::Sent(receipt) => Some(Rc::new(receipt.clone())),
+            Sheet::Sent(receipt) => Some(receipt.clone()),
             _ => None,
         };
-        let (handle, api_base, after) = (state.clone(), props.api.clone(), state.last_event);
+        let (api_base, after) = (props.api.clone(), state.last_event);
         use_effect_with(case, move |case| {
-            let alive = Rc::new(std::cell::Cell::new(true));
-            if let Some(receipt) = case.clone() {
-                poll_replies(alive.clone(), receipt, handle, api_base, after);
+            let watching = case.is_some();
+            if let Some(receipt) = case {
+                let after = kefu_api::decimal(after);
+                bindings::case_line(&[
+                    "watch",
+                    &api_base,
+                    &receipt.case_id,
+                    &receipt.access_token,
+                    &after,
+                ]);
             }
-            move || alive.set(false)
+            move || {
+                if watching {
+                    bindings::case_line(&["stop"]);
+                }
+            }
         });
     }
-    // The launcher (the loader's) shows how many replies wait unread.
-    use_effect_with(state.unread, |unread| {
-        bindings::emit("unread", &JsValue::from(*unread))
-    });
     let faq = use_state(|| FaqState::Idle);
     // Questions sent while the FAQ is still loading, answered as soon as it is there.
     let waiting = use_mut_ref(Vec::<String>::new);
@@ -448,31 +453,32 @@ pub fn App(props: &AppProps) -> Html {
 
     // Opening and closing are told to the page (`kefu:open`, `kefu:close`; not mounting closed
     // to send a queued hand-off). A panel the shopper opens takes focus, in the composer.
-    let panel = use_node_ref();
-    {
-        let mounted = use_mut_ref(|| false);
-        let (panel, focus) = (panel.clone(), props.focus);
-        use_effect_with(state.open, move |open| {
-            let was_mounted = std::mem::replace(&mut *mounted.borrow_mut(), true);
-            if *open || was_mounted {
-                bindings::emit(if *open { "open" } else { "close" }, &JsValue::NULL);
-            }
-            if let Some(panel) = panel
-                .cast::<web_sys::Element>()
-                .filter(|_| was_mounted || focus)
-            {
-                crate::focus::cycle(&panel, ".kefu-input", 0);
-            }
-        });
-    }
     // The FAQ in the shopper's language is fetched when the panel first opens (never before
     // the shopper interacts), and again when the page switches language (`Kefu.setLocale`).
+    let panel = use_node_ref();
     {
+        // The panel state and the FAQ language last acted on (one effect and one cell for
+        // both: every hook instance costs the wasm code of its own).
+        let seen = use_mut_ref(|| (None::<bool>, None::<Locale>));
+        let (panel, focus) = (panel.clone(), props.focus);
         let (faq, base) = (faq.clone(), props.faq.clone());
-        let requested = use_mut_ref(|| None::<Locale>);
+        let (waiting, ask) = (waiting.clone(), ask.clone());
         use_effect_with((state.open, state.locale), move |&(open, locale)| {
-            if open && !base.is_empty() && *requested.borrow() != Some(locale) {
-                *requested.borrow_mut() = Some(locale);
+            let was = seen.borrow_mut().0.replace(open);
+            if was != Some(open) {
+                let was_mounted = was.is_some();
+                if open || was_mounted {
+                    bindings::emit(if open { "open" } else { "close" }, &JsValue::NULL);
+                }
+                if let Some(panel) = panel
+                    .cast::<web_sys::Element>()
+                    .filter(|_| was_mounted || focus)
+                {
+                    crate::focus::cycle(&panel, ".kefu-input", 0);
+                }
+            }
+            if open && !base.is_empty() && seen.borrow().1 != Some(locale) {
+                seen.borrow_mut().1 = Some(locale);
                 faq.set(FaqState::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
                     // Without a bundle the widget still works: every question is "not sure".
@@ -481,20 +487,14 @@ pub fn App(props: &AppProps) -> Html {
                         Err(_) => FaqState::Unavailable,
                     };
                     // A bundle for a language the page has left since is dropped.
-                    if *requested.borrow() == Some(locale) {
+                    if seen.borrow().1 == Some(locale) {
+                        // Questions sent while it loaded are answered now.
+                        for text in waiting.borrow_mut().drain(..) {
+                            ask(&loaded, text);
+                        }
                         faq.set(loaded);
                     }
                 });
-            }
-        });
-    }
-    {
-        let (waiting, ask) = (waiting.clone(), ask.clone());
-        use_effect_with((*faq).clone(), move |faq| {
-            if *faq != FaqState::Loading {
-                for text in waiting.borrow_mut().drain(..) {
-                    ask(faq, text);
-                }
             }
         });
     }
@@ -537,10 +537,15 @@ pub fn App(props: &AppProps) -> Html {
             });
         })
     };
+    let with_person = matches!(state.sheet, Sheet::Sent(_));
     let onsend = {
-        let faq = faq.clone();
+        let (faq, state) = (faq.clone(), state.clone());
         Callback::from(move |text: String| {
-            if *faq == FaqState::Loading {
+            // While a person has the case, what the shopper writes goes to them.
+            if with_person {
+                state.dispatch(Action::FollowUp(text.clone()));
+                bindings::case_line(&["send", &text]);
+            } else if *faq == FaqState::Loading {
                 waiting.borrow_mut().push(text);
             } else {
                 ask(&faq, text);
@@ -549,7 +554,13 @@ pub fn App(props: &AppProps) -> Html {
     };
     let suggest = {
         let faq = faq.clone();
-        Callback::from(move |text: String| faq.suggestions(&text))
+        Callback::from(move |text: String| {
+            if with_person {
+                Vec::new()
+            } else {
+                faq.suggestions(&text)
+            }
+        })
     };
     let onedit = {
         let state = state.clone();
@@ -638,6 +649,7 @@ pub fn App(props: &AppProps) -> Html {
         },
         other => handoff_status(HandoffStatusProps {
             sheet: other,
+            wait_minutes: state.wait_minutes,
             texts: t,
             hotline: props.hotline.clone(),
             onretry,
@@ -657,8 +669,8 @@ pub fn App(props: &AppProps) -> Html {
                     { header }
                     <MessageList lines={state.lines.clone()} texts={t} onask={onsend.clone()} {onvote} onhuman={onoffer} />
                     { sheet }
-                    if state.sheet == Sheet::None {
-                        <Composer placeholder={t.ask_placeholder} send_label={t.send} suggestions_label={t.suggestions} {onsend} {suggest} />
+                    if state.sheet == Sheet::None || with_person {
+                        <Composer placeholder={if with_person { t.followup_placeholder } else { t.ask_placeholder }} send_label={t.send} suggestions_label={t.suggestions} {onsend} {suggest} />
                     }
                 </section>
             }

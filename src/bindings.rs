@@ -183,6 +183,25 @@ pub fn save(key: &str, value: &str) {
     }
 }
 
+/// Hands a call to the case line, `www/case.js`: `["watch", api, case id, token, after]`
+/// streams the case's events after event `after`, `["send", text]` writes to the team on the
+/// watched case, `["stop"]` stops. The loader keeps the calls in `window.__kefuCase` (an array)
+/// and fetches case.js once the widget draws a `.kefu-case`; case.js then takes over `push`.
+/// The line answers with `kefu:command` events: `case␟…` news and `unsent␟…` failures.
+pub fn case_line(call: &[&str]) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(queue) = get(&window, "__kefuCase").dyn_into::<js_sys::Array>() {
+        queue.push(
+            &call
+                .iter()
+                .map(|part| JsValue::from_str(part))
+                .collect::<js_sys::Array>(),
+        );
+    }
+}
+
 /// Calls `f` with every command the loader sends (`Kefu.open()`, `Kefu.close()` after the
 /// widget is mounted): a `kefu:command` event on `window` whose detail is `"open"` or `"close"`.
 /// The listener lives as long as the page.

@@ -97,6 +97,16 @@ pub struct Texts {
     pub form_summary: &'static str,
     /// Label of the suggestions shown while typing.
     pub suggestions: &'static str,
+    /// The bot's line when the team closed the case.
+    pub resolved: &'static str,
+    /// The bot's line when a follow-up did not reach the team.
+    pub not_delivered: &'static str,
+    /// Composer placeholder and label while a case is open: messages go to the team.
+    pub followup_placeholder: &'static str,
+    /// Receipt: before the expected wait in minutes.
+    pub wait_before: &'static str,
+    /// Receipt: after the expected wait in minutes.
+    pub wait_after: &'static str,
 }
 
 /// There is one `Texts` per language, always borrowed as `&'static`: two are the same
@@ -134,7 +144,7 @@ const ZH_CN: Texts = Texts {
     receipt_case: "工单号",
     receipt_next: "您是下一位，客服很快回复。",
     receipt_position: "前面排队人数",
-    receipt_reply_here: "客服的回复会显示在这个窗口里。",
+    receipt_reply_here: "客服的回复会显示在这里；有补充可以直接在下方发送。",
     failed_title: "暂时无法提交",
     failed_queued: "暂时连不上客服系统。您的请求已保存在本机，恢复连接后会自动发送，只会提交一次，无需重复操作。",
     queued_title: "已排队，稍后自动发送",
@@ -157,6 +167,11 @@ const ZH_CN: Texts = Texts {
     voted_not_helpful: "（没帮助）",
     form_summary: "对话摘要（会一并发给客服，可修改）",
     suggestions: "猜您想问",
+    resolved: "客服已将这个问题标记为已解决。还有问题可以继续问我，或再次转人工。",
+    not_delivered: "上面这条消息没有发出去，请检查网络后再发一次，或拨打客服热线。",
+    followup_placeholder: "补充说明，客服会看到",
+    wait_before: "预计约 ",
+    wait_after: " 分钟内回复。",
 };
 
 const ZH_TW: Texts = Texts {
@@ -183,7 +198,7 @@ const ZH_TW: Texts = Texts {
     receipt_case: "案件編號",
     receipt_next: "您是下一位，客服很快回覆。",
     receipt_position: "前面排隊人數",
-    receipt_reply_here: "客服的回覆會顯示在這個視窗裡。",
+    receipt_reply_here: "客服的回覆會顯示在這裡；有補充可以直接在下方傳送。",
     failed_title: "暫時無法送出",
     failed_queued: "暫時連不上客服系統。您的請求已保存在本機，恢復連線後會自動送出，只會送出一次，無需重複操作。",
     queued_title: "已排隊，稍後自動送出",
@@ -206,6 +221,11 @@ const ZH_TW: Texts = Texts {
     voted_not_helpful: "（沒幫助）",
     form_summary: "對話摘要（會一併傳給客服，可修改）",
     suggestions: "猜您想問",
+    resolved: "客服已將這個問題標記為已解決。還有問題可以繼續問我，或再次轉人工。",
+    not_delivered: "上面這則訊息沒有送出，請檢查網路後再傳一次，或撥打客服專線。",
+    followup_placeholder: "補充說明，客服會看到",
+    wait_before: "預計約 ",
+    wait_after: " 分鐘內回覆。",
 };
 
 const EN: Texts = Texts {
@@ -232,7 +252,7 @@ const EN: Texts = Texts {
     receipt_case: "Case number",
     receipt_next: "You are next in line; we will reply shortly.",
     receipt_position: "People ahead of you",
-    receipt_reply_here: "The reply will appear in this window.",
+    receipt_reply_here: "Replies appear here; you can add more below.",
     failed_title: "Could not send yet",
     failed_queued: "We cannot reach our support system right now. Your request is saved on this device and will be sent by itself, once, as soon as the connection is back.",
     queued_title: "Queued: it will be sent automatically",
@@ -255,6 +275,11 @@ const EN: Texts = Texts {
     voted_not_helpful: "(did not help)",
     form_summary: "Summary for the agent (you can edit it)",
     suggestions: "Suggested questions",
+    resolved: "The team marked this as resolved. Ask me anything else, or ask for a person again.",
+    not_delivered: "The message above did not reach the team. Please check your connection and send it again, or call us.",
+    followup_placeholder: "Write to the team",
+    wait_before: "Expected reply in about ",
+    wait_after: " min.",
 };
 
 /// The texts for `locale`.

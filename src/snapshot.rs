@@ -208,6 +208,8 @@ fn bot_code(line: BotLine) -> String {
         BotLine::Greeting => "greeting".into(),
         BotLine::NotSure => "not_sure".into(),
         BotLine::HandingOver => "handing_over".into(),
+        BotLine::Resolved => "resolved".into(),
+        BotLine::NotDelivered => "not_delivered".into(),
         BotLine::OfferHuman(reason) => ["offer:", reason.as_str()].concat(),
     }
 }
@@ -217,6 +219,8 @@ fn bot_line(code: &str) -> Option<BotLine> {
         "greeting" => BotLine::Greeting,
         "not_sure" => BotLine::NotSure,
         "handing_over" => BotLine::HandingOver,
+        "resolved" => BotLine::Resolved,
+        "not_delivered" => BotLine::NotDelivered,
         _ => {
             let reason = code.strip_prefix("offer:")?;
             BotLine::OfferHuman(REASONS.into_iter().find(|r| r.as_str() == reason)?)
@@ -248,6 +252,8 @@ mod tests {
                 Line::Agent("您好，已为您补发".into()),
                 Line::Order("DD20261118-4471".into()),
                 Line::Order(String::new()),
+                Line::Bot(BotLine::NotDelivered),
+                Line::Bot(BotLine::Resolved),
             ],
             case: Some(EscalationReceipt {
                 case_id: "K-1042".into(),

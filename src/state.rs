@@ -20,6 +20,21 @@ pub enum BotLine {
     HandingOver,
     /// Offers a person without being asked, and why (unsure twice, a repeat, anger).
     OfferHuman(EscalationReason),
+    /// The team closed the case: the bot answers again, and a person can be asked for anew.
+    Resolved,
+    /// The shopper's last message to the team did not reach the server.
+    NotDelivered,
+}
+
+/// What happened on the shopper's case, as the widget shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaseNews {
+    /// A person wrote to the shopper.
+    Reply(String),
+    /// A person closed the case.
+    Resolved,
+    /// Something the widget does not show (the shopper's own follow-ups, a reopening).
+    Other,
 }
 
 /// One line of the conversation.
@@ -169,6 +184,9 @@ pub struct State {
     pub last_event: u64,
     /// Agents' replies that arrived while the panel was closed.
     pub unread: u32,
+    /// About how many minutes until a person replies, as the receipt said (not kept across
+    /// pages: it would be stale).
+    pub wait_minutes: Option<u32>,
 }
 
 impl State {
@@ -183,6 +201,7 @@ impl State {
             unsure_in_a_row: 0,
             last_event: 0,
             unread: 0,
+            wait_minutes: None,
         }
     }
 
@@ -290,6 +309,19 @@ impl State {
             .join("\n")
     }
 
+    /// The case is closed: said in the conversation, and a later request for a person starts a
+    /// new hand-off (with a new key; the contact is kept).
+    fn close_case(&mut self) {
+        self.lines.push(Line::Bot(BotLine::Resolved));
+        self.sheet = Sheet::None;
+        self.wait_minutes = None;
+        self.unsure_in_a_row = 0;
+        self.handoff = Handoff {
+            contact: std::mem::take(&mut self.handoff.contact),
+            ..Handoff::default()
+        };
+    }
+
     /// Whether the hand-off is on its way, queued, or taken: no person is offered again.
     fn handed_over(&self) -> bool {
         matches!(
@@ -348,6 +380,8 @@ pub fn bot_text(line: BotLine, t: &crate::i18n::Texts) -> &'static str {
         BotLine::NotSure => t.not_sure,
         BotLine::HandingOver => t.handing_over,
         BotLine::OfferHuman(_) => t.offer_human,
+        BotLine::Resolved => t.resolved,
+        BotLine::NotDelivered => t.not_delivered,
     }
 }
 
@@ -400,12 +434,32 @@ pub enum Action {
     CancelForm,
     /// The hand-off left for the server.
     Sending,
-    /// The server took the case.
-    Sent(EscalationReceipt),
+    /// The server took the case; a person replies in about `wait_minutes`, if it said.
+    Sent {
+        /// The receipt.
+        receipt: EscalationReceipt,
+        /// The expected wait, in minutes.
+        wait_minutes: Option<u32>,
+    },
     /// Sending failed.
     Failed(FailureKind),
-    /// Agents replied: the events after `last_event`, oldest first, as `(id, text)`.
-    AgentReplies(Vec<(u64, String)>),
+    /// News on a case: its event `id` (ignored unless it is the open case and newer than
+    /// `last_event`).
+    CaseNews {
+        /// The case number.
+        case_id: String,
+        /// The event's id.
+        id: u64,
+        /// What happened.
+        news: CaseNews,
+    },
+    /// The shopper wrote to the team on their open case.
+    FollowUp(String),
+    /// A follow-up did not reach the team; `closed`: because the case was closed meanwhile.
+    FollowUpFailed {
+        /// The server said the case is resolved.
+        closed: bool,
+    },
 }
 
 impl Reducible for State {
@@ -421,19 +475,35 @@ impl Reducible for State {
                 }
             }
             Action::SetLocale(locale) => next.locale = locale,
-            Action::AgentReplies(replies) => {
-                // Events already shown (a repeated or overlapping read) are skipped.
-                for (id, text) in replies {
-                    if id > next.last_event {
-                        next.last_event = id;
+            Action::CaseNews { case_id, id, news } => {
+                // Events already shown (a repeated read) and news of another case are skipped.
+                let open_case = matches!(&next.sheet, Sheet::Sent(r) if r.case_id == case_id);
+                if id <= next.last_event || !open_case {
+                    return self;
+                }
+                next.last_event = id;
+                match news {
+                    CaseNews::Reply(text) => {
                         next.lines.push(Line::Agent(text));
                         if !next.open {
                             next.unread = next.unread.saturating_add(1);
                         }
                     }
+                    CaseNews::Resolved => next.close_case(),
+                    CaseNews::Other => {}
                 }
-                if next.last_event == self.last_event {
+            }
+            Action::FollowUp(text) => {
+                let text = text.trim();
+                if text.is_empty() || !matches!(next.sheet, Sheet::Sent(_)) {
                     return self;
+                }
+                next.lines.push(Line::Shopper(text.to_owned()));
+            }
+            Action::FollowUpFailed { closed } => {
+                next.lines.push(Line::Bot(BotLine::NotDelivered));
+                if closed && matches!(next.sheet, Sheet::Sent(_)) {
+                    next.close_case();
                 }
             }
             Action::Ask {
@@ -549,7 +619,13 @@ impl Reducible for State {
             }
             Action::CancelForm => next.sheet = Sheet::None,
             Action::Sending => next.sheet = Sheet::Sending,
-            Action::Sent(receipt) => next.sheet = Sheet::Sent(receipt),
+            Action::Sent {
+                receipt,
+                wait_minutes,
+            } => {
+                next.sheet = Sheet::Sent(receipt);
+                next.wait_minutes = wait_minutes;
+            }
             Action::Failed(kind) => next.sheet = Sheet::Failed(kind),
         }
         Rc::new(next)
@@ -707,6 +783,34 @@ mod tests {
         }
     }
 
+    fn receipt(case_id: &str) -> EscalationReceipt {
+        EscalationReceipt {
+            case_id: case_id.into(),
+            access_token: "t".into(),
+            position: 0,
+            opens_at: None,
+        }
+    }
+
+    fn sent(case_id: &str) -> Action {
+        Action::Sent {
+            receipt: receipt(case_id),
+            wait_minutes: Some(5),
+        }
+    }
+
+    fn news(case_id: &str, id: u64, news: CaseNews) -> Action {
+        Action::CaseNews {
+            case_id: case_id.into(),
+            id,
+            news,
+        }
+    }
+
+    fn reply(case_id: &str, id: u64, text: &str) -> Action {
+        news(case_id, id, CaseNews::Reply(text.into()))
+    }
+
     fn ask(text: &str) -> Action {
         Action::Ask {
             text: text.into(),
@@ -842,22 +946,20 @@ mod tests {
 
     #[test]
     fn agents_replies_join_the_conversation_once_and_count_as_unread_while_closed() {
-        let mut s = reduce(State::new(Locale::ZhCn, false), vec![]);
-        s = reduce(
-            s,
-            vec![Action::AgentReplies(vec![
-                (3, "您好".into()),
-                (4, "已补发".into()),
-            ])],
+        let mut s = reduce(
+            State::new(Locale::ZhCn, false),
+            vec![request("k"), sent("K-1"), Action::SetOpen(false)],
         );
+        s = reduce(s, vec![reply("K-1", 3, "您好"), reply("K-1", 4, "已补发")]);
         assert_eq!(s.unread, 2);
         assert_eq!(s.last_event, 4);
         s = reduce(
             s,
             vec![
-                Action::AgentReplies(vec![(4, "已补发".into())]),
+                reply("K-1", 4, "已补发"),
+                reply("K-2", 6, "another case's news"),
                 Action::SetOpen(true),
-                Action::AgentReplies(vec![(5, "还有问题吗".into())]),
+                reply("K-1", 5, "还有问题吗"),
             ],
         );
         let agent: Vec<&Line> = s
@@ -865,7 +967,11 @@ mod tests {
             .iter()
             .filter(|l| matches!(l, Line::Agent(_)))
             .collect();
-        assert_eq!(agent.len(), 3, "a repeated event is shown once");
+        assert_eq!(
+            agent.len(),
+            3,
+            "repeated events and other cases' news are not shown"
+        );
         assert_eq!(
             s.unread, 0,
             "opening reads them; replies to an open panel are not unread"
@@ -907,23 +1013,102 @@ mod tests {
 
     #[test]
     fn after_a_case_exists_the_button_shows_it_instead_of_opening_another() {
-        let receipt = EscalationReceipt {
-            case_id: "K-1".into(),
-            access_token: "t".into(),
-            position: 0,
-            opens_at: None,
-        };
         let s = reduce(
             State::new(Locale::En, true),
             vec![
                 request("key-one"),
-                Action::Sent(receipt.clone()),
+                sent("K-1"),
                 Action::SetOpen(false),
                 request("key-two"),
             ],
         );
         assert!(s.open);
-        assert_eq!(s.sheet, Sheet::Sent(receipt));
+        assert_eq!(s.sheet, Sheet::Sent(receipt("K-1")));
+        assert_eq!(s.wait_minutes, Some(5));
+    }
+
+    #[test]
+    fn follow_ups_join_the_conversation_only_while_a_case_is_open() {
+        let before = reduce(State::new(Locale::ZhCn, true), vec![]);
+        let s = reduce(before.clone(), vec![Action::FollowUp("还在吗".into())]);
+        assert_eq!(s, before, "no case: nothing to follow up");
+        let s = reduce(
+            State::new(Locale::ZhCn, true),
+            vec![
+                request("k"),
+                sent("K-2"),
+                Action::FollowUp("  订单号是 DD1  ".into()),
+                Action::FollowUp("   ".into()),
+            ],
+        );
+        assert_eq!(s.lines.last(), Some(&Line::Shopper("订单号是 DD1".into())));
+        assert!(matches!(s.sheet, Sheet::Sent(_)), "the case stays open");
+        let s = reduce(s, vec![Action::FollowUpFailed { closed: false }]);
+        assert_eq!(s.lines.last(), Some(&Line::Bot(BotLine::NotDelivered)));
+        assert!(matches!(s.sheet, Sheet::Sent(_)));
+    }
+
+    #[test]
+    fn a_resolved_case_is_said_and_the_next_request_for_a_person_is_a_new_hand_off() {
+        let mut s = reduce(
+            State::new(Locale::En, true),
+            vec![
+                request("key-one"),
+                Action::EditForm {
+                    field: FormField::Contact,
+                    value: "li@example.com".into(),
+                },
+                sent("K-3"),
+                news("K-3", 7, CaseNews::Other),
+                reply("K-3", 8, "Refund sent"),
+                news("K-3", 9, CaseNews::Resolved),
+            ],
+        );
+        assert_eq!(s.sheet, Sheet::None, "the composer asks the FAQ again");
+        assert_eq!(s.last_event, 9);
+        assert_eq!(s.wait_minutes, None);
+        let tail = &s.lines[s.lines.len() - 2..];
+        assert_eq!(
+            tail,
+            [
+                Line::Agent("Refund sent".into()),
+                Line::Bot(BotLine::Resolved)
+            ]
+        );
+        // Late news of the closed case changes nothing.
+        let closed = s.clone();
+        s = reduce(s, vec![reply("K-3", 10, "late")]);
+        assert_eq!(s, closed);
+        s = reduce(s, vec![request("key-two")]);
+        assert_eq!(s.sheet, Sheet::Form);
+        assert_eq!(
+            s.handoff.key, "key-two",
+            "a new case, not the old receipt again"
+        );
+        assert_eq!(s.handoff.contact, "li@example.com");
+    }
+
+    #[test]
+    fn a_follow_up_refused_because_the_case_closed_closes_it_here_too() {
+        let s = reduce(
+            State::new(Locale::ZhTw, true),
+            vec![
+                request("k"),
+                sent("K-4"),
+                Action::FollowUp("還有一個問題".into()),
+                Action::FollowUpFailed { closed: true },
+            ],
+        );
+        assert_eq!(s.sheet, Sheet::None);
+        let tail = &s.lines[s.lines.len() - 3..];
+        assert_eq!(
+            tail,
+            [
+                Line::Shopper("還有一個問題".into()),
+                Line::Bot(BotLine::NotDelivered),
+                Line::Bot(BotLine::Resolved)
+            ]
+        );
     }
 
     #[test]

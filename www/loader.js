@@ -218,6 +218,15 @@
     };
   }
 
+  // The widget's calls to the case line wait here; the first one fetches case.js, which
+  // takes over push (see www/case.js).
+  var caseCalls = (window.__kefuCase = []);
+  caseCalls.push = function (call) {
+    caseCalls.push = [].push;
+    addScript("case.js");
+    return caseCalls.push(call);
+  };
+
   // Adds <script src=base+name> to the page; returns the element.
   function addScript(name) {
     var element = document.createElement("script");

@@ -8,6 +8,8 @@ use yew::prelude::*;
 pub struct HandoffStatusProps<'a> {
     /// The sheet to show: `Sending`, `Sent` or `Failed`.
     pub sheet: &'a Sheet,
+    /// About how many minutes until a person replies, if the server said.
+    pub wait_minutes: Option<u32>,
     /// The UI words.
     pub texts: &'static Texts,
     /// The shop's hotline, if it has one.
@@ -45,8 +47,12 @@ pub fn handoff_status(props: HandoffStatusProps) -> Html {
                             [t.receipt_position, t.colon, &kefu_api::decimal(position.into())].concat()
                         }
                     }
+                }{
+                    props.wait_minutes.map(|minutes| {
+                        [" · ", t.wait_before, &kefu_api::decimal(minutes.into()), t.wait_after].concat()
+                    })
                 }</p>
-                <p>{ t.receipt_reply_here }</p>
+                <p class="kefu-hint">{ t.receipt_reply_here }</p>
                 { hotline }
             </div>
         },

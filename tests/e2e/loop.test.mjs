@@ -64,7 +64,7 @@ test("shopper escalates → live in the console → agent replies → shopper se
     await agent.getByRole("button", { name: "Send reply" }).click();
     await agent.getByText(`Reply sent to ${caseId}.`).waitFor();
 
-    // The shopper's open widget shows the reply (it reads the case's events every 5 s).
+    // The shopper's open widget shows the reply (case.js streams the case's events).
     const agentLine = shop.page.locator(".kefu-message--agent");
     await agentLine.waitFor({ timeout: 15_000 });
     assert.match(await agentLine.textContent(), /数字人民币即可/);

@@ -304,9 +304,74 @@ test("an agent's reply reaches the shopper: a badge on the closed launcher, then
   const read = page.waitForResponse((r) => r.url().includes(`/escalations/${caseId}/events`));
   await page.reload();
   await page.locator(".kefu-message--agent").first().waitFor();
-  const poll = await read;
-  assert.match(poll.url(), /after=[1-9]/, "reads only events after the saved reply");
+  const stream = await read;
+  assert.match(stream.url(), /after=[1-9]/, "reads only events after the saved reply");
   assert.equal(await page.locator(".kefu-message--agent").count(), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("after the hand-off the shopper writes on: follow-ups reach the case, replies stream in, a resolution hands back to the bot", async () => {
+  const { context, page, errors, requests } = await shopPage(PHONE);
+  await openWithFaq(page);
+  await askWidget(page, "我要转人工");
+  await page.locator("#kefu-form-message").fill("礼盒颜色发错了");
+  const streaming = page.waitForResponse((r) => /\/escalations\/K-\d+\/events/.test(r.url()));
+  await page.locator(".kefu-form .kefu-primary").tap();
+  const caseId = (await page.locator(".kefu-receipt .kefu-case-id").textContent()).trim();
+
+  // The composer stays, now addressed to the team, without FAQ suggestions.
+  const input = page.locator(".kefu-input");
+  assert.equal(await input.getAttribute("placeholder"), "补充说明，客服会看到");
+  await input.pressSequentially("运费", { delay: 20 });
+  assert.equal(await page.locator(".kefu-suggest-item").count(), 0, "no FAQ suggestions to a person");
+  await input.fill("订单号 DD20261118-4471，要红色的");
+  const posted = page.waitForResponse((r) => r.url().endsWith(`/escalations/${caseId}/messages`));
+  await input.press("Enter");
+  await page.locator(".kefu-message--shopper", { hasText: "要红色的" }).waitFor();
+  assert.equal((await posted).status(), 201);
+  await page.screenshot({ path: join(SHOTS, "phone-follow-up.png") });
+  const written = (await agentGet(`cases/${caseId}`)).events.filter((e) => e.kind === "shopper_message");
+  assert.deepEqual(written.map((e) => e.text), ["订单号 DD20261118-4471，要红色的"]);
+
+  // The case line streams: the agent's reply arrives over server-sent events.
+  const stream = await streaming;
+  assert.match(stream.headers()["content-type"], /text\/event-stream/);
+  const agent = (path, body) =>
+    fetch(`${BASE}/api/v1/agent/cases/${caseId}/${path}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${AGENT}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  assert.equal((await agent("replies", { text: "好的，已改为红色，明天发出。" })).status, 201);
+  await page.locator(".kefu-message--agent", { hasText: "已改为红色" }).waitFor({ timeout: 10_000 });
+  assert.ok(requests.some((url) => url.endsWith("/case.js")), "case.js was fetched after the hand-off");
+
+  // Resolved: said in the conversation, the receipt goes, and the bot answers again.
+  assert.equal((await agent("resolve", {})).status, 200);
+  await page.locator(".kefu-message--bot", { hasText: "已解决" }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator(".kefu-receipt").count(), 0);
+  assert.equal(await input.getAttribute("placeholder"), "请输入您的问题");
+  await page.screenshot({ path: join(SHOTS, "phone-resolved.png") });
+  await askWidget(page, "运费怎么算");
+  await page.locator(".kefu-answer").last().waitFor();
+
+  // Asking for a person again makes a new case, not the old receipt.
+  await human(page).tap();
+  await page.locator("#kefu-form-message").fill("还有一个问题");
+  await page.locator(".kefu-form .kefu-primary").tap();
+  const second = (await page.locator(".kefu-receipt .kefu-case-id").textContent()).trim();
+  assert.notEqual(second, caseId);
+
+  // A follow-up the server refuses because the case was closed meanwhile is said, not lost
+  // silently, and the widget closes the case too.
+  await page.route(`**/escalations/${second}/messages`, (route) =>
+    route.fulfill({ status: 409, contentType: "application/json", body: '{"error":"case_closed","message":"closed"}' }));
+  await input.fill("在吗？");
+  await input.press("Enter");
+  await page.locator(".kefu-message--bot", { hasText: "没有发出去" }).waitFor();
+  await page.locator(".kefu-message--bot", { hasText: "已解决" }).nth(1).waitFor();
+  assert.equal(await page.locator(".kefu-receipt").count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });

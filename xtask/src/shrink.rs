@@ -99,13 +99,14 @@ fn replace_word(text: &str, old: &str, new: &str) -> String {
     out
 }
 
-/// Minifies the loader, the fallback form, the order card, the wasm-bindgen glue and the
-/// stylesheet in place with esbuild.
+/// Minifies the loader, the fallback form, the order card, the case line, the wasm-bindgen
+/// glue and the stylesheet in place with esbuild.
 pub fn minify(dist: &Path) -> Result<(), String> {
     for file in [
         "loader.js",
         "fallback.js",
         "order.js",
+        "case.js",
         "kefu-widget.js",
         "kefu.css",
     ] {

@@ -13,8 +13,8 @@ fn gzip_len(bytes: &[u8]) -> usize {
 }
 
 /// Prints (and returns) the sizes of the loader, of the fallback form (fetched only when the
-/// widget cannot load), of the order card (fetched when the first one is shown) and of the
-/// widget's js, wasm and css in `dist`.
+/// widget cannot load), of the order card (fetched when the first one is shown), of the case
+/// line (fetched once a hand-off is taken) and of the widget's js, wasm and css in `dist`.
 pub fn report(dist: &Path) -> Result<String, String> {
     let mut out = String::from("widget sizes (bytes):\n");
     let mut widget_gzip = 0;
@@ -22,6 +22,7 @@ pub fn report(dist: &Path) -> Result<String, String> {
         ("loader.js", false),
         ("fallback.js", false),
         ("order.js", false),
+        ("case.js", false),
         ("kefu-widget.js", true),
         ("kefu-widget_bg.wasm", true),
         ("kefu.css", true),

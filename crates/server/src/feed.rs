@@ -5,6 +5,7 @@
 use crate::store::CaseStore;
 use kefu_api::console::CaseChanged;
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -25,6 +26,8 @@ pub enum Heard {
     Change(CaseChanged),
     /// Changes may have been missed (the connection to the other servers broke): look again.
     Missed,
+    /// The server is shutting down: streams end, so that it can (clients reconnect elsewhere).
+    Closing,
 }
 
 /// A change as one server tells the others.
@@ -43,6 +46,7 @@ pub struct Feed {
     /// This server among the others; `None` when no other server can hear (SQLite).
     origin: Option<Arc<str>>,
     store: Arc<dyn CaseStore>,
+    closing: Arc<AtomicBool>,
 }
 
 impl Feed {
@@ -52,6 +56,7 @@ impl Feed {
             local: broadcast::channel(BUFFERED).0,
             origin: None,
             store,
+            closing: Arc::default(),
         }
     }
 
@@ -65,6 +70,7 @@ impl Feed {
             local: broadcast::channel(BUFFERED).0,
             origin: Some(origin.clone()),
             store,
+            closing: Arc::default(),
         };
         let local = feed.local.clone();
         tokio::spawn(async move {
@@ -117,9 +123,21 @@ impl Feed {
         let _ = self.local.send(Heard::Change(change));
     }
 
-    /// Starts hearing changes from now on.
+    /// Starts hearing changes from now on (or at once that the server is closing).
     pub fn subscribe(&self) -> broadcast::Receiver<Heard> {
-        self.local.subscribe()
+        let receiver = self.local.subscribe();
+        if self.closing.load(Ordering::SeqCst) {
+            // Streams that ended already do not hear it again.
+            let _ = self.local.send(Heard::Closing);
+        }
+        receiver
+    }
+
+    /// Ends every live stream, now and later: a graceful shutdown waits for open connections,
+    /// and a stream would otherwise hold its connection open for ever.
+    pub fn close(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+        let _ = self.local.send(Heard::Closing);
     }
 
     /// How many streams are listening.

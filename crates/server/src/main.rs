@@ -44,9 +44,14 @@ async fn main() -> anyhow::Result<()> {
         println!("agents' API token (demo): {token}");
     }
     // The client's address (for the order lookups' rate limits) comes from the connection.
+    let feed = state.feed.clone();
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Live streams end, or the shutdown would wait for them for ever.
+            feed.close();
+        })
         .await?;
     Ok(())
 }

@@ -6,57 +6,10 @@
 mod common;
 
 use axum::http::StatusCode;
+use common::{post_json as post, spawn_server};
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 
 const TOKEN: &str = "two-servers-agent-token";
-
-/// A server process, killed when dropped.
-struct Process {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `kefu-server` on a free port with database `url`, and waits until it listens.
-fn start(url: &str) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kefu-server"))
-        .args(["--bind", "127.0.0.1:0", "--database", url])
-        .args(["--agent-token", TOKEN, "--assets", "/nonexistent"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    // Keep reading: a closed pipe would end the server at its next line.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let base = first
-        .trim()
-        .strip_prefix("kefu-server listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
-        .to_owned();
-    Process { child, base }
-}
-
-async fn post(url: &str, headers: &[(&str, &str)], body: serde_json::Value) -> common::Reply {
-    let mut request = axum::http::Request::post(url).header("content-type", "application/json");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build_http();
-    let body = http_body_util::Full::new(axum::body::Bytes::from(body.to_string()));
-    common::read(client.request(request.body(body).unwrap()).await.unwrap()).await
-}
 
 #[tokio::test]
 async fn two_servers_on_one_postgres_behave_as_one() {
@@ -66,7 +19,7 @@ async fn two_servers_on_one_postgres_behave_as_one() {
     }
     let dir = tempfile::tempdir().unwrap();
     let url = common::database(dir.path()).await;
-    let (a, b) = (start(&url), start(&url));
+    let (a, b) = (spawn_server(&url, TOKEN), spawn_server(&url, TOKEN));
     let bearer = format!("Bearer {TOKEN}");
     let agent = [("authorization", bearer.as_str())];
     let mut console_b =

@@ -168,7 +168,7 @@ async fn stream(
             Ok(Heard::Missed) | Err(RecvError::Lagged(_)) => {
                 Event::default().event("resync").data("{}")
             }
-            Err(RecvError::Closed) => return None,
+            Ok(Heard::Closing) | Err(RecvError::Closed) => return None,
         };
         Some((Ok(event), changes))
     });

@@ -305,7 +305,7 @@ impl StreamCursor {
                 Ok(Heard::Change(change)) if change.case_id == number => return true,
                 Ok(Heard::Change(_)) => {}
                 Ok(Heard::Missed) | Err(RecvError::Lagged(_)) => return true,
-                Err(RecvError::Closed) => return false,
+                Ok(Heard::Closing) | Err(RecvError::Closed) => return false,
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Shared harness of the server tests: each test's database (an SQLite file, or a fresh
 //! PostgreSQL database when `KEFU_TEST_POSTGRES` names a server), a response reader, a listening
 //! server (the client's address comes from the connection) with a hand-set clock, an HTTP
-//! client, and a stub of a shop's order system on a free port.
+//! client, `kefu-server` processes, and a stub of a shop's order system on a free port.
 
 #![allow(dead_code)] // each test binary uses a part
 
@@ -283,6 +283,19 @@ impl EventStream {
         self.until_count(needle, 1).await
     }
 
+    /// Reads to the end; `true` if the stream ended (cleanly or with the connection), `false`
+    /// if it went on for 10 s.
+    pub async fn ended(&mut self) -> bool {
+        loop {
+            match tokio::time::timeout(std::time::Duration::from_secs(10), self.body.frame()).await
+            {
+                Err(_) => return false,
+                Ok(None | Some(Err(_))) => return true,
+                Ok(Some(Ok(_))) => {}
+            }
+        }
+    }
+
     /// Reads until `needle` has come `count` times in all.
     pub async fn until_count(&mut self, needle: &str, count: usize) -> &str {
         while self.seen.matches(needle).count() < count {
@@ -341,4 +354,78 @@ pub async fn stub_order_system() -> (String, Stub) {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });
     (format!("http://{addr}"), stub)
+}
+
+/// A `kefu-server` process, killed when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    /// Where it listens, e.g. `http://127.0.0.1:41234`.
+    pub base: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `kefu-server` on a free port with database `url` and agents' token `token`, and
+/// waits until it listens.
+pub fn spawn_server(url: &str, token: &str) -> ServerProcess {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kefu-server"))
+        .args(["--bind", "127.0.0.1:0", "--database", url])
+        .args(["--agent-token", token, "--assets", "/nonexistent"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    // Keep reading: a closed pipe would end the server at its next line.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let base = first
+        .trim()
+        .strip_prefix("kefu-server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
+        .to_owned();
+    ServerProcess { child, base }
+}
+
+impl ServerProcess {
+    /// Sends SIGTERM (what a deploy or `systemctl stop` sends) and waits for the process to end;
+    /// `None` if it is still running after `limit`.
+    pub async fn terminate(
+        &mut self,
+        limit: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -TERM {pid}");
+        let deadline = tokio::time::Instant::now() + limit;
+        while tokio::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        None
+    }
+}
+
+/// `POST`s JSON `body` to `url` (a whole URL) with `headers`.
+pub async fn post_json(url: &str, headers: &[(&str, &str)], body: Value) -> Reply {
+    let mut request = Request::post(url).header("content-type", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let client = Client::builder(TokioExecutor::new()).build_http();
+    let body = Full::new(Bytes::from(body.to_string()));
+    read(client.request(request.body(body).unwrap()).await.unwrap()).await
 }

@@ -639,7 +639,7 @@ test("when the wasm cannot load, a plain form still reaches a person and makes o
   await bare.close();
 });
 
-test("a hand-off sent while the server is down is queued, kept across a reload, and makes exactly one case", async () => {
+test("a hand-off sent while the server is down is queued, kept across a reload, makes exactly one case, and its case line outlives a restart", async () => {
   const scratch = await scratchServer("outbox");
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
@@ -679,9 +679,27 @@ test("a hand-off sent while the server is down is queued, kept across a reload, 
     assert.equal(all.length, 1, "exactly one case");
     assert.equal(all[0].case_id, (await receipt.locator(".kefu-case-id").textContent()).trim());
 
-    // The case and the conversation are still there on the next page.
+    // The case and the conversation are still there on the next page, and its events stream.
+    const caseId = all[0].case_id;
+    const streaming = page.waitForResponse((r) => r.url().includes(`/escalations/${caseId}/events`));
     await page.reload();
     await page.locator(".kefu-receipt").waitFor();
+    await streaming;
+
+    // With the server down, a follow-up is said not to have arrived (nothing is lost silently);
+    // once it is back, the case line reconnects by itself and the agent's reply arrives.
+    await scratch.server.stop();
+    await page.locator(".kefu-input").fill("还在吗？");
+    await page.keyboard.press("Enter");
+    await page.locator(".kefu-message--bot", { hasText: "没有发出去" }).waitFor();
+    await scratch.restart();
+    const reply = await fetch(`${scratch.server.url}/api/v1/agent/cases/${caseId}/replies`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${scratch.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ text: "在的，快递明天到。" }),
+    });
+    assert.equal(reply.status, 201);
+    await page.locator(".kefu-message--agent", { hasText: "快递明天到" }).waitFor({ timeout: 30_000 });
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

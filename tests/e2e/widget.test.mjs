@@ -414,6 +414,13 @@ test("the open panel has no accessibility violations (axe-core)", async () => {
   await human(page).click();
   await page.locator(".kefu-form").waitFor();
   assert.deepEqual(await scan(), [], "hand-off form");
+  await page.locator("#kefu-form-message").fill("想换个颜色");
+  await page.locator(".kefu-form .kefu-primary").click();
+  await page.locator(".kefu-receipt").waitFor();
+  await page.locator(".kefu-input").fill("红色的");
+  await page.keyboard.press("Enter");
+  await page.locator(".kefu-message--shopper", { hasText: "红色的" }).waitFor();
+  assert.deepEqual(await scan(), [], "receipt with the follow-up composer");
   await context.close();
 });
 

@@ -180,7 +180,7 @@ pub struct State {
     pub handoff: Handoff,
     /// Questions in a row the FAQ was not sure about.
     pub unsure_in_a_row: u8,
-    /// The id of the newest case event shown (agents' replies are read after it).
+    /// The id of the open case's newest event shown (its events are read after it; 0 once closed).
     pub last_event: u64,
     /// Agents' replies that arrived while the panel was closed.
     pub unread: u32,
@@ -310,10 +310,11 @@ impl State {
     }
 
     /// The case is closed: said in the conversation, and a later request for a person starts a
-    /// new hand-off (with a new key; the contact is kept).
+    /// new hand-off (with a new key; the contact is kept) whose events are read from the start.
     fn close_case(&mut self) {
         self.lines.push(Line::Bot(BotLine::Resolved));
         self.sheet = Sheet::None;
+        self.last_event = 0;
         self.wait_minutes = None;
         self.unsure_in_a_row = 0;
         self.handoff = Handoff {
@@ -1065,7 +1066,7 @@ mod tests {
             ],
         );
         assert_eq!(s.sheet, Sheet::None, "the composer asks the FAQ again");
-        assert_eq!(s.last_event, 9);
+        assert_eq!(s.last_event, 0, "a next case is read from its start");
         assert_eq!(s.wait_minutes, None);
         let tail = &s.lines[s.lines.len() - 2..];
         assert_eq!(

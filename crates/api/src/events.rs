@@ -3,9 +3,7 @@
 //! /api/v1/escalations/{id}/messages`, with the case's access token) and what the shopper's
 //! widget reads back (`GET /api/v1/escalations/{id}/events?after=N`, with the same token).
 
-use crate::{
-    check_len, close_object, json_field, limits::MAX_MESSAGE_CHARS, CaseStatus, FieldError, Problem,
-};
+use crate::{check_len, limits::MAX_MESSAGE_CHARS, CaseStatus, FieldError, Problem};
 use serde::{Deserialize, Serialize};
 
 /// Most events one `GET …/events` returns; the widget asks again from the last id.
@@ -156,22 +154,6 @@ impl ShopperMessage {
     pub fn validate(&self) -> Result<(), FieldError> {
         check_event_text(&self.text)
     }
-
-    /// The body as JSON, written by hand for the wasm widget (a test checks that it equals
-    /// serde's own output).
-    ///
-    /// ```
-    /// use kefu_api::events::ShopperMessage;
-    /// let body = ShopperMessage { text: "还在吗？\"hi\"".into() }.to_json();
-    /// assert_eq!(body, r#"{"text":"还在吗？\"hi\""}"#);
-    /// ```
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(12 + self.text.len());
-        out.push('{');
-        json_field(&mut out, "text", &self.text);
-        close_object(&mut out);
-        out
-    }
 }
 
 /// The rule for the text of every event someone writes: not blank, at most
@@ -216,24 +198,6 @@ mod tests {
             let message = ShopperMessage { text: bad.into() }.validate();
             assert_eq!(message, reply, "{bad:?}");
             assert_eq!(message.unwrap_err().field, "text", "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn shopper_message_json_is_serdes() {
-        for text in [
-            "",
-            "hi",
-            "a\"b\\c\n\t\u{1}",
-            "<script>alert(1)</script>",
-            "退款 😀",
-        ] {
-            let message = ShopperMessage { text: text.into() };
-            assert_eq!(
-                message.to_json(),
-                serde_json::to_string(&message).unwrap(),
-                "{text:?}"
-            );
         }
     }
 

@@ -143,7 +143,8 @@ fn set(config: &mut Config, assignment: &str) -> Result<(), String> {
         "answer" => &mut r.answer,
         "best_utterance" => &mut r.best_utterance,
         "bias" => &mut d.bias,
-        "score" => &mut d.score,
+        "evidence" => &mut d.evidence,
+        "closest" => &mut d.closest,
         "margin" => &mut d.margin,
         "answer_at" => &mut d.answer_at,
         "suggest_at" => &mut d.suggest_at,
@@ -215,7 +216,7 @@ fn evaluate(
                     offtopic_declined += usize::from(!answered);
                 }
                 if let Some(file) = dump {
-                    write_features(file, &ranking, 0)?;
+                    write_features(file, &ranking, 2)?;
                 }
             }
         }
@@ -243,7 +244,9 @@ fn evaluate(
     })
 }
 
-/// Calibration data: `label s1 s2 coverage`, one line per query.
+/// Calibration data, one line per query: `label s1 s2 closest norm`, where label is 1 (top
+/// entry right), 0 (top entry wrong) or 2 (must decline), `s1` and `s2` the two best scores,
+/// `closest` the best entry's closest-utterance cosine and `norm` the query vector's length.
 fn write_features(
     file: &mut std::fs::File,
     ranking: &kefu_faq::rank::Ranking,
@@ -251,7 +254,9 @@ fn write_features(
 ) -> Result<(), String> {
     use std::io::Write;
     let s = |i: usize| ranking.scored.get(i).map_or(0.0, |s| s.score);
-    writeln!(file, "{label} {} {} {}", s(0), s(1), ranking.coverage).map_err(|e| e.to_string())
+    let closest = ranking.scored.first().map_or(0.0, |s| s.best_utterance);
+    writeln!(file, "{label} {} {} {closest} {}", s(0), s(1), ranking.norm)
+        .map_err(|e| e.to_string())
 }
 
 fn show(value: Option<f64>) -> String {

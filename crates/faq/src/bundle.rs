@@ -14,7 +14,7 @@ use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
 use std::fmt;
 
-const MAGIC: &[u8; 4] = b"KFX2";
+const MAGIC: &[u8; 4] = b"KFX3";
 
 /// Most entries a matcher may hold (far beyond any FAQ).
 const MAX_ENTRIES: u32 = 1 << 20;
@@ -134,7 +134,7 @@ impl Reader<'_> {
     }
 }
 
-fn config_fields(c: &Config) -> [f32; 12] {
+fn config_fields(c: &Config) -> [f32; 13] {
     let (r, d) = (&c.ranking, &c.decision);
     [
         r.word,
@@ -147,7 +147,8 @@ fn config_fields(c: &Config) -> [f32; 12] {
         r.answer,
         r.best_utterance,
         d.bias,
-        d.score,
+        d.evidence,
+        d.closest,
         d.margin,
     ]
 }
@@ -205,7 +206,7 @@ impl Matcher {
         if &r.take::<4>()? != MAGIC {
             return Err(BundleError::BadMagic);
         }
-        let mut f = [0.0f32; 15];
+        let mut f = [0.0f32; 16];
         for v in &mut f {
             *v = r.f32()?;
         }
@@ -223,11 +224,12 @@ impl Matcher {
             },
             decision: DecisionWeights {
                 bias: f[9],
-                score: f[10],
-                margin: f[11],
-                answer_at: f[12],
-                suggest_at: f[13],
-                suggest_within: f[14],
+                evidence: f[10],
+                closest: f[11],
+                margin: f[12],
+                answer_at: f[13],
+                suggest_at: f[14],
+                suggest_within: f[15],
                 max_suggestions: r.varint()? as usize,
             },
         };

@@ -42,8 +42,8 @@ pub struct Ranking {
     /// The best entries with any shared token (at most [`MAX_RANKED`]), best first; ties keep
     /// the entries' order.
     pub scored: Vec<Scored>,
-    /// Share of the query's weight (squared) on tokens the FAQ knows, `0.0..=1.0`.
-    pub coverage: f32,
+    /// Length of the query vector, unknown tokens included: scores were divided by it.
+    pub norm: f32,
 }
 
 /// How many of the best entries a ranking keeps.
@@ -73,14 +73,16 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
         }
     }
     let mut norm2 = 0.0;
-    let mut known2 = 0.0;
     for (q, count) in terms.iter_mut().zip(&counts) {
-        let idf = q.term.map_or(index.unknown_idf, |i| index.idf[i]);
+        // An unknown word counts at the highest idf; its trigrams and pairs would only count it
+        // again (and a corrected typo's trigrams, or a new pairing of known words, say little).
+        let unknown = match q.kind {
+            TokenKind::Trigram | TokenKind::WordPair => 0.0,
+            _ => index.unknown_idf,
+        };
+        let idf = q.term.map_or(unknown, |i| index.idf[i]);
         q.weight = weights.kind(q.kind) * (1.0 + count.ln()) * idf;
         norm2 += q.weight * q.weight;
-        if q.term.is_some() {
-            known2 += q.weight * q.weight;
-        }
     }
     if norm2 <= 0.0 {
         return Ranking {
@@ -131,6 +133,6 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
     Ranking {
         terms,
         scored,
-        coverage: known2 / norm2,
+        norm,
     }
 }

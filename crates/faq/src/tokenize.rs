@@ -94,17 +94,27 @@ const MIN_TRIGRAM_WORD: usize = 4;
 /// assert_eq!(kinds, [TokenKind::HanChar, TokenKind::HanPair, TokenKind::HanChar]);
 /// ```
 pub fn tokenize(text: &str, folding: &Folding) -> Vec<Token> {
+    tokenize_correcting(text, folding, &|_| None)
+}
+
+/// [`tokenize`], with each meaningful word's stem first given to `correct`, which may return
+/// the word meant (a typo's fix): its word, its pairs, everything but its trigrams then read as
+/// that word.
+pub fn tokenize_correcting(
+    text: &str,
+    folding: &Folding,
+    correct: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut run: Vec<NormChar> = Vec::new();
-    let mut previous_word: Option<(String, usize)> = None;
-    let flush = |run: &mut Vec<NormChar>,
-                 previous_word: &mut Option<(String, usize)>,
-                 tokens: &mut Vec<Token>| {
-        if !run.is_empty() {
-            emit_run(run, previous_word, tokens);
-            run.clear();
-        }
-    };
+    let mut previous_word = PreviousWords::default();
+    let flush =
+        |run: &mut Vec<NormChar>, previous_word: &mut PreviousWords, tokens: &mut Vec<Token>| {
+            if !run.is_empty() {
+                emit_run(run, previous_word, tokens, correct);
+                run.clear();
+            }
+        };
     for item in normalize_chars(text, folding) {
         match item {
             Some(n) => {
@@ -120,6 +130,16 @@ pub fn tokenize(text: &str, folding: &Folding) -> Vec<Token> {
     }
     flush(&mut run, &mut previous_word, &mut tokens);
     tokens
+}
+
+/// The words before the current one, for word pairs.
+#[derive(Default)]
+struct PreviousWords {
+    /// The last meaningful word and where it starts: pairs skip function words between two
+    /// meaningful words ("cancel my order" gives "cancel order").
+    meaningful: Option<(String, usize)>,
+    /// The word just before, where it starts, and whether it is a function word.
+    any: Option<(String, usize, bool)>,
 }
 
 #[derive(PartialEq, Eq)]
@@ -144,8 +164,9 @@ const MAX_RUN: usize = 64;
 
 fn emit_run(
     run: &[NormChar],
-    previous_word: &mut Option<(String, usize)>,
+    previous: &mut PreviousWords,
     tokens: &mut Vec<Token>,
+    correct: &dyn Fn(&str) -> Option<String>,
 ) {
     let limit = if class(run[0].c) == Class::Han {
         run.len()
@@ -156,7 +177,7 @@ fn emit_run(
     let (start, end) = (run[0].start, run[run.len() - 1].end);
     match class(run[0].c) {
         Class::Han => {
-            *previous_word = None;
+            *previous = PreviousWords::default();
             let mut buf = [0u8; 8];
             for (i, n) in run.iter().enumerate() {
                 let single = n.c.encode_utf8(&mut buf[..4]).len();
@@ -183,34 +204,48 @@ fn emit_run(
             }
         }
         Class::Digit => {
-            *previous_word = None;
+            *previous = PreviousWords::default();
             let digits: String = run.iter().map(|n| n.c).collect();
             tokens.push(token(TokenKind::Number, &digits, start, end));
         }
         Class::Letter => {
             let word: String = run.iter().map(|n| n.c).collect();
-            let stem = if word.is_ascii() {
+            let mut stem = if word.is_ascii() {
                 english::stem(&word)
             } else {
                 word.clone()
             };
             let stop = english::is_stop_word(&stem);
+            if !stop {
+                stem = correct(&stem).unwrap_or(stem);
+            }
             let kind = if stop {
                 TokenKind::StopWord
             } else {
                 TokenKind::Word
             };
             tokens.push(token(kind, &stem, start, end));
+            let mut pair = |(previous, previous_start): (String, usize)| {
+                let text = [previous.as_str(), " ", stem.as_str()].concat();
+                tokens.push(token(TokenKind::WordPair, &text, previous_start, end));
+            };
+            // "my name" and "your name", "is x on my list" and "add x to my list": the function
+            // word next to a word tells them apart, where the word alone cannot.
+            match previous.any.take() {
+                Some((word, at, true)) => pair((word, at)),
+                Some((word, at, false)) if stop => pair((word, at)),
+                _ => {}
+            }
             if !stop {
-                if let Some((previous, previous_start)) = previous_word.take() {
-                    let pair = [previous.as_str(), " ", stem.as_str()].concat();
-                    tokens.push(token(TokenKind::WordPair, &pair, previous_start, end));
+                if let Some(meaningful) = previous.meaningful.take() {
+                    pair(meaningful);
                 }
                 if run.len() >= MIN_TRIGRAM_WORD {
                     push_trigrams(run, tokens);
                 }
-                *previous_word = Some((stem, start));
+                previous.meaningful = Some((stem.clone(), start));
             }
+            previous.any = Some((stem, start, stop));
         }
     }
 }
@@ -282,11 +317,16 @@ mod tests {
         );
         check(
             "Refunds for my ORDERS",
-            "w:Refunds s:for s:my w:ORDERS p:Refunds for my ORDERS",
+            "w:Refunds s:for p:Refunds for s:my p:for my w:ORDERS p:my ORDERS p:Refunds for my ORDERS",
+        );
+        // The function word next to a word is kept as a pair: "your name" is not "my name".
+        check(
+            "what is your name",
+            "w:what s:is p:what is s:your p:is your w:name p:your name p:what is your name",
         );
         check("cancel order", "w:cancel w:order p:cancel order");
         check("订单１２３４５", "c:订 b:订单 c:单 n:１２３４５");
-        check("order#A123", "w:order s:A n:123");
+        check("order#A123", "w:order s:A p:order#A n:123");
         check("😀😀", "");
         check("", "");
     }

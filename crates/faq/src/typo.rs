@@ -2,9 +2,6 @@
 //! ("refnd" → refund, "cancle" → cancel, "shiping" → ship), found through a table of
 //! single-character deletions (the SymSpell idea) instead of comparing against every word.
 
-use crate::script::Folding;
-use crate::tokenize::{word_hash, word_text, Token, TokenKind};
-
 /// Words shorter than this are never corrected: too many real words are one edit apart.
 const MIN_CORRECTED_LEN: usize = 4;
 
@@ -126,29 +123,6 @@ impl Vocabulary {
             }
         }
         found.map(|i| self.words[i as usize].as_str())
-    }
-
-    /// Rewrites the unknown words of `tokens` (from `text`) to their corrections;
-    /// `known` tells whether a token hash is in the index.
-    pub fn correct_tokens(
-        &self,
-        text: &str,
-        tokens: &mut [Token],
-        folding: &Folding,
-        known: impl Fn(u64) -> bool,
-    ) {
-        if self.words.is_empty() {
-            return;
-        }
-        for token in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
-            if known(token.hash) {
-                continue;
-            }
-            let word = word_text(text, token, folding);
-            if let Some(fix) = self.correct(&word) {
-                token.hash = word_hash(fix);
-            }
-        }
     }
 }
 

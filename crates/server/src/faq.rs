@@ -133,6 +133,34 @@ pub async fn publish_if_none(
     Ok(())
 }
 
+/// Rebuilds, from their FAQ files, the published bundles this matcher cannot read (built by
+/// an older version of it) and publishes each as the next version, so widgets that cached the
+/// old one fetch the new one instead of revalidating it.
+pub async fn rebuild_outdated(store: &dyn CaseStore, now_ms: i64) -> anyhow::Result<()> {
+    for locale in Locale::ALL {
+        let Some(published) = store.published_faq(locale).await? else {
+            continue;
+        };
+        let Err(error) = Bundle::from_bytes(&published.bundle) else {
+            continue;
+        };
+        let file: FaqFile = serde_json::from_str(&published.source_json)
+            .with_context(|| format!("reading the published {locale} FAQ file"))?;
+        let bundle = tokio::task::spawn_blocking(move || build_bundle(&file)).await?;
+        let version = store
+            .publish_faq(
+                locale,
+                Some(published.version),
+                &published.source_json,
+                &bundle,
+                now_ms,
+            )
+            .await?;
+        tracing::info!(%locale, %error, ?version, "outdated FAQ bundle rebuilt");
+    }
+    Ok(())
+}
+
 /// The published FAQ of `locale` as agents edit it (version 0 and no entries before any).
 pub async fn edition(store: &dyn CaseStore, locale: Locale) -> Result<FaqEdition, AppError> {
     let (version, file) = current(store, locale).await?;

@@ -77,6 +77,9 @@ impl AppState {
             .await
             .context("reading the token secret")?;
         let stored_orders = stored_orders_in(store.clone()).await?;
+        faq::rebuild_outdated(store.as_ref(), now_ms())
+            .await
+            .context("rebuilding outdated FAQ bundles")?;
         if config.demo {
             for order in orders::demo_orders()? {
                 stored_orders

@@ -708,3 +708,43 @@ async fn metrics_count_requests_by_route_for_agents_only() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_bundle_an_older_matcher_built_is_rebuilt_on_start_as_a_new_version() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let first = common::start(dir.clone(), &["--demo"], |_| {}).await;
+    let store = first.state.store.clone();
+    let published = store
+        .published_faq(kefu_api::Locale::ZhCn)
+        .await
+        .unwrap()
+        .unwrap();
+    // What an older matcher wrote, in a format this one does not read.
+    let old = store
+        .publish_faq(
+            kefu_api::Locale::ZhCn,
+            Some(published.version),
+            &published.source_json,
+            b"KFB1 an older bundle",
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(old, Some(published.version + 1));
+
+    let s = common::start(dir, &["--demo"], |_| {}).await;
+    let reply = s
+        .send(
+            Request::get(format!("{}/api/v1/faq/zh-CN", s.base))
+                .body(Full::default())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let etag = format!("\"zh-CN-{}\"", published.version + 2);
+    assert_eq!(reply.headers[header::ETAG].to_str().unwrap(), etag);
+    let bundle = Bundle::from_bytes(&reply.body).unwrap();
+    assert_eq!(bundle.entries.len(), 67);
+    let decision = bundle.matcher.decide("退货");
+    assert_eq!(bundle.entries[decision.hits[0].entry].id, "return_goods");
+}

@@ -259,6 +259,26 @@ fn write_features(
         .map_err(|e| e.to_string())
 }
 
+/// `cargo xtask explain FAQ_FILE QUESTION...`: the verdict on each question and why.
+pub fn explain(args: &[String]) -> Result<(), String> {
+    let [faq, questions @ ..] = args else {
+        return Err("usage: cargo xtask explain FAQ_FILE QUESTION...".to_owned());
+    };
+    let entries = load_faq(Path::new(faq))?;
+    let matcher = Matcher::new(&entries);
+    for question in questions {
+        let decision = matcher.decide(question);
+        let ids: Vec<&str> = decision
+            .hits
+            .iter()
+            .map(|h| entries[h.entry].id.as_str())
+            .collect();
+        println!("{:?} {ids:?}", decision.action);
+        println!("{}", matcher.explain(question));
+    }
+    Ok(())
+}
+
 fn show(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"))
 }

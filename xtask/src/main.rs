@@ -22,6 +22,8 @@ commands:
   bench [TRACK_DIR...] the wasm matcher against Fuse.js and MiniSearch in headless Chromium
   eval [--faq FILE] [--json] TRACK_DIR...
                       matcher quality and speed on FAQ benchmark tracks (shipped defaults)
+  explain FAQ_FILE QUESTION...
+                      the verdict on each question, with its tokens and score parts
   postgres COMMAND... run COMMAND with a throw-away PostgreSQL server, its URL in
                       KEFU_TEST_POSTGRES (e.g. `cargo xtask postgres cargo test -p kefu-server`)
 ";
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("eval") => eval::run(&args[1..]),
+        Some("explain") => eval::explain(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("build") => tools::ensure_build_tools().and_then(|()| build_widget()),
         Some("postgres") => with_postgres(&args[1..]),

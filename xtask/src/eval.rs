@@ -146,6 +146,7 @@ fn set(config: &mut Config, assignment: &str) -> Result<(), String> {
         "evidence" => &mut d.evidence,
         "closest" => &mut d.closest,
         "margin" => &mut d.margin,
+        "chinese" => &mut d.chinese,
         "answer_at" => &mut d.answer_at,
         "suggest_at" => &mut d.suggest_at,
         _ => return Err(format!("no setting {name:?}")),

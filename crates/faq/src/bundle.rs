@@ -134,7 +134,7 @@ impl Reader<'_> {
     }
 }
 
-fn config_fields(c: &Config) -> [f32; 13] {
+fn config_fields(c: &Config) -> [f32; 14] {
     let (r, d) = (&c.ranking, &c.decision);
     [
         r.word,
@@ -150,6 +150,7 @@ fn config_fields(c: &Config) -> [f32; 13] {
         d.evidence,
         d.closest,
         d.margin,
+        d.chinese,
     ]
 }
 
@@ -206,7 +207,7 @@ impl Matcher {
         if &r.take::<4>()? != MAGIC {
             return Err(BundleError::BadMagic);
         }
-        let mut f = [0.0f32; 16];
+        let mut f = [0.0f32; 17];
         for v in &mut f {
             *v = r.f32()?;
         }
@@ -227,9 +228,10 @@ impl Matcher {
                 evidence: f[10],
                 closest: f[11],
                 margin: f[12],
-                answer_at: f[13],
-                suggest_at: f[14],
-                suggest_within: f[15],
+                chinese: f[13],
+                answer_at: f[14],
+                suggest_at: f[15],
+                suggest_within: f[16],
                 max_suggestions: r.varint()? as usize,
             },
         };

@@ -50,8 +50,12 @@ pub struct Token {
 /// FNV-1a, 64 bits: tiny, fast, deterministic everywhere (the index is built natively and
 /// read in the browser, so the hash must not depend on the platform).
 fn hash(kind: TokenKind, text: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in std::iter::once(&(kind as u8)).chain(text) {
+    fnv_extend(fnv_extend(0xcbf2_9ce4_8422_2325, &[kind as u8]), text)
+}
+
+/// FNV-1a from state `h` on: `fnv_extend(fnv_extend(h, a), b)` is the hash of `a` then `b`.
+fn fnv_extend(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -132,14 +136,15 @@ pub fn tokenize_correcting(
     tokens
 }
 
-/// The words before the current one, for word pairs.
+/// The words before the current one, for word pairs; each as the hash of a pair it starts
+/// (`word ` so far) and where it starts.
 #[derive(Default)]
 struct PreviousWords {
-    /// The last meaningful word and where it starts: pairs skip function words between two
-    /// meaningful words ("cancel my order" gives "cancel order").
-    meaningful: Option<(String, usize)>,
-    /// The word just before, where it starts, and whether it is a function word.
-    any: Option<(String, usize, bool)>,
+    /// The last meaningful word: pairs skip function words between two meaningful words
+    /// ("cancel my order" gives "cancel order").
+    meaningful: Option<(u64, usize)>,
+    /// The word just before, and whether it is a function word.
+    any: Option<(u64, usize, bool)>,
 }
 
 #[derive(PartialEq, Eq)]
@@ -225,27 +230,30 @@ fn emit_run(
                 TokenKind::Word
             };
             tokens.push(token(kind, &stem, start, end));
-            let mut pair = |(previous, previous_start): (String, usize)| {
-                let text = [previous.as_str(), " ", stem.as_str()].concat();
-                tokens.push(token(TokenKind::WordPair, &text, previous_start, end));
+            let mut pair = |(started, previous_start): (u64, usize)| {
+                tokens.push(Token {
+                    kind: TokenKind::WordPair,
+                    hash: fnv_extend(started, stem.as_bytes()),
+                    start: previous_start,
+                    end,
+                });
             };
             // "my name" and "your name", "is x on my list" and "add x to my list": the function
             // word next to a word tells them apart, where the word alone cannot.
             match previous.any.take() {
-                Some((word, at, true)) => pair((word, at)),
-                Some((word, at, false)) if stop => pair((word, at)),
+                Some((started, at, was_stop)) if was_stop || stop => pair((started, at)),
                 _ => {}
             }
+            let started = fnv_extend(hash(TokenKind::WordPair, stem.as_bytes()), b" ");
             if !stop {
-                if let Some(meaningful) = previous.meaningful.take() {
+                if let Some(meaningful) = previous.meaningful.replace((started, start)) {
                     pair(meaningful);
                 }
                 if run.len() >= MIN_TRIGRAM_WORD {
                     push_trigrams(run, tokens);
                 }
-                previous.meaningful = Some((stem.clone(), start));
             }
-            previous.any = Some((stem, start, stop));
+            previous.any = Some((started, start, stop));
         }
     }
 }

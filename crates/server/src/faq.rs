@@ -39,6 +39,13 @@ pub fn build_bundle(file: &FaqFile) -> Vec<u8> {
     Bundle::new(&entries).to_bytes()
 }
 
+/// [`build_bundle`] on a blocking thread: building takes long enough to stall the runtime.
+async fn build_bundle_apart(file: FaqFile) -> anyhow::Result<Vec<u8>> {
+    tokio::task::spawn_blocking(move || build_bundle(&file))
+        .await
+        .context("building the FAQ bundle")
+}
+
 /// The published FAQs' bundles, each read once per version, for matching on the server.
 #[derive(Default)]
 pub struct Matchers(Mutex<HashMap<Locale, (i64, Arc<Bundle>)>>);
@@ -120,11 +127,7 @@ pub async fn publish_if_none(
     }
     let file: FaqFile =
         serde_json::from_str(json).with_context(|| format!("reading the {locale} FAQ file"))?;
-    let bundle = tokio::task::spawn_blocking({
-        let file = file.clone();
-        move || build_bundle(&file)
-    })
-    .await?;
+    let bundle = build_bundle_apart(file.clone()).await?;
     let source = serde_json::to_string(&file)?;
     store
         .publish_faq(locale, None, &source, &bundle, now_ms)
@@ -146,7 +149,7 @@ pub async fn rebuild_outdated(store: &dyn CaseStore, now_ms: i64) -> anyhow::Res
         };
         let file: FaqFile = serde_json::from_str(&published.source_json)
             .with_context(|| format!("reading the published {locale} FAQ file"))?;
-        let bundle = tokio::task::spawn_blocking(move || build_bundle(&file)).await?;
+        let bundle = build_bundle_apart(file).await?;
         let version = store
             .publish_faq(
                 locale,
@@ -208,9 +211,7 @@ pub async fn change(
         let (version, mut file) = current(store, locale).await?;
         let entry = edit(&mut file)?;
         let source = serde_json::to_string(&file).context("encoding the FAQ")?;
-        let bundle = tokio::task::spawn_blocking(move || build_bundle(&file))
-            .await
-            .context("building the FAQ bundle")?;
+        let bundle = build_bundle_apart(file).await?;
         if let Some(version) = store
             .publish_faq(locale, version, &source, &bundle, now_ms)
             .await?

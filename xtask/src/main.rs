@@ -20,6 +20,9 @@ commands:
   build               build the widget into dist/ and publish the demo FAQ bundles there
   sizes               print the gzip sizes of the built widget (after a build)
   bench [TRACK_DIR...] the wasm matcher against Fuse.js and MiniSearch in headless Chromium
+                      (default: the zh shop tracks and a synthetic 1,000-entry FAQ)
+  synthetic N         write a synthetic N-entry track to target/tracks/synthetic-N, for
+                      `cargo xtask eval` (native speed) and `cargo xtask bench` (browser)
   eval [--faq FILE] [--json] TRACK_DIR...
                       matcher quality and speed on FAQ benchmark tracks (shipped defaults)
   explain FAQ_FILE QUESTION...
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Some("eval") => eval::run(&args[1..]),
         Some("explain") => eval::explain(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("synthetic") => synthetic(&args[1..]),
         Some("build") => tools::ensure_build_tools().and_then(|()| build_widget()),
         Some("postgres") => with_postgres(&args[1..]),
         Some("sizes") => sizes::report(&project_root().join("dist")).map(|_| ()),
@@ -142,13 +146,15 @@ fn bench(tracks: &[String]) -> Result<(), String> {
     ] {
         std::fs::copy(&from, &to).map_err(|e| format!("copying {}: {e}", from.display()))?;
     }
-    // The large English tracks crash the headless page for now (an open problem, see the
-    // issue notes); our shop tracks run.
-    let default_tracks = ["tests/tracks/zh-cn-shop", "tests/tracks/zh-tw-shop"];
-    let tracks: Vec<&str> = if tracks.is_empty() {
-        default_tracks.to_vec()
+    let tracks: Vec<String> = if tracks.is_empty() {
+        let synthetic = eval::write_synthetic_track(1_000, &root.join("target/tracks"))?;
+        vec![
+            "tests/tracks/zh-cn-shop".to_owned(),
+            "tests/tracks/zh-tw-shop".to_owned(),
+            synthetic.display().to_string(),
+        ]
     } else {
-        tracks.iter().map(String::as_str).collect()
+        tracks.to_vec()
     };
     Step::new("bench: Kefu vs Fuse.js vs MiniSearch in headless Chromium")
         .program("node")
@@ -157,6 +163,19 @@ fn bench(tracks: &[String]) -> Result<(), String> {
         .args(tracks)
         .env("CHROMIUM", tools::CHROMIUM)
         .run()
+}
+
+/// `cargo xtask synthetic N`: writes a synthetic N-entry track and prints its folder.
+fn synthetic(args: &[String]) -> Result<(), String> {
+    let entries: usize = match args {
+        [n] => n
+            .parse()
+            .map_err(|_| format!("synthetic: {n:?} is not a number"))?,
+        _ => return Err(format!("synthetic: how many entries?\n\n{USAGE}")),
+    };
+    let dir = eval::write_synthetic_track(entries, &project_root().join("target/tracks"))?;
+    println!("{}", dir.display());
+    Ok(())
 }
 
 fn demo(server_args: &[String]) -> Result<(), String> {

@@ -34,6 +34,7 @@ pub mod normalize;
 pub mod rank;
 pub mod script;
 mod script_table;
+pub mod synthetic;
 pub mod tokenize;
 mod typo;
 
@@ -339,8 +340,9 @@ fn hit(ranking: &Ranking, scored: &Scored, index: &Index) -> Hit {
         })
         .filter(|t| {
             t.term.is_some_and(|i| {
-                index.postings[i]
-                    .entries
+                index
+                    .entry_postings
+                    .get(i)
                     .binary_search_by_key(&entry, |&(e, _)| e)
                     .is_ok()
             })

@@ -8,7 +8,7 @@
 //! the Traditional → Simplified pairs the FAQ uses (`u16 << 16 | u16`). Fixed-width numbers are
 //! little-endian; counts, lengths, ids and id gaps are LEB128 varints.
 
-use crate::index::{Index, Postings};
+use crate::index::{Index, PostingLists};
 use crate::script::Folding;
 use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
@@ -79,6 +79,11 @@ impl Writer {
 
 struct Reader<'a>(&'a [u8]);
 
+/// A bfloat16 (little-endian bytes) as an `f32`.
+fn from_bf16(bytes: [u8; 2]) -> f32 {
+    f32::from_bits(u32::from(u16::from_le_bytes(bytes)) << 16)
+}
+
 impl Reader<'_> {
     fn take<const N: usize>(&mut self) -> Result<[u8; N], BundleError> {
         let (head, rest) = self
@@ -98,10 +103,20 @@ impl Reader<'_> {
         self.take().map(f32::from_le_bytes)
     }
     fn bf16(&mut self) -> Result<f32, BundleError> {
-        self.take()
-            .map(|b| f32::from_bits(u32::from(u16::from_le_bytes(b)) << 16))
+        self.take().map(from_bf16)
     }
+    #[inline]
     fn varint(&mut self) -> Result<u32, BundleError> {
+        // Most varints in a bundle (gaps between ids) are one byte.
+        if let Some((&byte, rest)) = self.0.split_first() {
+            if byte < 0x80 {
+                self.0 = rest;
+                return Ok(u32::from(byte));
+            }
+        }
+        self.varint_long()
+    }
+    fn varint_long(&mut self) -> Result<u32, BundleError> {
         let mut v: u32 = 0;
         for shift in [0, 7, 14, 21, 28] {
             let [byte] = self.take::<1>()?;
@@ -116,6 +131,33 @@ impl Reader<'_> {
         }
         Err(BundleError::OutOfRange)
     }
+    /// `n` postings, their ids as gaps, appended to `items`. Written out by hand (the
+    /// widget's wasm is optimised for size, where each `push` or `varint` would be a call), and
+    /// a function of its own, called once per list: the browser compiles a small, often-called
+    /// function with its optimising compiler early, while a loop in one long call would not be.
+    #[inline(never)]
+    fn posting_list(&mut self, n: usize, items: &mut Vec<(u32, f32)>) -> Result<(), BundleError> {
+        let start = items.len();
+        items.resize(start + n, (0, 0.0));
+        let mut id: u32 = 0;
+        for slot in items.iter_mut().skip(start) {
+            let gap = match self.0 {
+                [byte, rest @ ..] if *byte < 0x80 => {
+                    self.0 = rest;
+                    u32::from(*byte)
+                }
+                _ => self.varint_long()?,
+            };
+            let [low, high, rest @ ..] = self.0 else {
+                return Err(BundleError::Truncated);
+            };
+            self.0 = rest;
+            id = id.checked_add(gap).ok_or(BundleError::OutOfRange)?;
+            *slot = (id, from_bf16([*low, *high]));
+        }
+        Ok(())
+    }
+
     /// A length-prefixed UTF-8 string.
     fn string(&mut self) -> Result<String, BundleError> {
         let len = self.count(1)?;
@@ -173,14 +215,11 @@ impl Matcher {
         w.len(index.hashes.len());
         index.hashes.iter().for_each(|&h| w.u64(h));
         index.idf.iter().for_each(|&v| w.bf16(v));
-        for postings in [
-            |p: &Postings| p.utterances.clone(),
-            |p: &Postings| p.entries.clone(),
-        ] {
-            for list in index.postings.iter().map(postings) {
+        for lists in [&index.utterance_postings, &index.entry_postings] {
+            for list in (0..index.hashes.len()).map(|term| lists.get(term)) {
                 w.len(list.len());
                 let mut previous = 0;
-                for (id, weight) in list {
+                for &(id, weight) in list {
                     // Ids ascend within a list: the gap is small.
                     w.varint(id - previous);
                     w.bf16(weight);
@@ -249,24 +288,14 @@ impl Matcher {
         if hashes.windows(2).any(|w| w[0] >= w[1]) {
             return Err(BundleError::OutOfRange);
         }
-        let mut postings = vec![Postings::default(); terms];
-        for field in 0..2 {
-            for p in postings.iter_mut() {
+        let mut postings = [(); 2].map(|()| PostingLists::with_capacity(terms, 0));
+        for lists in &mut postings {
+            for _ in 0..terms {
                 let n = r.count(3)?;
-                let mut id: u32 = 0;
-                let list = (0..n)
-                    .map(|_| {
-                        id = id.checked_add(r.varint()?).ok_or(BundleError::OutOfRange)?;
-                        Ok((id, r.bf16()?))
-                    })
-                    .collect::<Result<Vec<_>, BundleError>>()?;
-                if field == 0 {
-                    p.utterances = list;
-                } else {
-                    p.entries = list;
-                }
+                lists.push_with(|items| r.posting_list(n, items))?;
             }
         }
+        let [utterance_postings, entry_postings] = postings;
         let utterances = r.count(1)?;
         let utterance_entry = (0..utterances)
             .map(|_| r.varint())
@@ -292,10 +321,8 @@ impl Matcher {
             return Err(BundleError::OutOfRange);
         }
         let in_range = utterance_entry.iter().all(|&e| e < entry_count)
-            && postings.iter().all(|p| {
-                p.utterances.iter().all(|&(u, _)| (u as usize) < utterances)
-                    && p.entries.iter().all(|&(e, _)| e < entry_count)
-            });
+            && (utterance_postings.all().iter()).all(|&(u, _)| (u as usize) < utterances)
+            && (entry_postings.all().iter()).all(|&(e, _)| e < entry_count);
         if !in_range {
             return Err(BundleError::OutOfRange);
         }
@@ -303,7 +330,8 @@ impl Matcher {
             index: Index {
                 hashes,
                 idf,
-                postings,
+                utterance_postings,
+                entry_postings,
                 utterance_entry,
                 entry_count,
                 unknown_idf,

@@ -17,13 +17,68 @@ use crate::{Entry, RankingWeights};
 use std::collections::HashMap;
 use std::collections::HashSet;
 
-/// Postings of one token: which utterances and entries contain it, with normalised weights.
+/// Postings of one token while an index is built: which utterances and entries contain it,
+/// with normalised weights.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct Postings {
+struct Postings {
     /// `(utterance, weight)`, by utterance.
-    pub utterances: Vec<(u32, f32)>,
+    utterances: Vec<(u32, f32)>,
     /// `(entry, weight)` in the entry centroids, by entry.
-    pub entries: Vec<(u32, f32)>,
+    entries: Vec<(u32, f32)>,
+}
+
+/// The posting lists of every term, end to end in one array: `(id, weight)` by id within a
+/// list. One allocation instead of one per term, so loading a bundle is quick and a query
+/// reads memory in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct PostingLists {
+    /// Where each term's list ends in `items` (it starts where the previous one ends).
+    ends: Vec<u32>,
+    items: Vec<(u32, f32)>,
+}
+
+impl PostingLists {
+    /// Room for `terms` lists of `items` postings in all.
+    pub fn with_capacity(terms: usize, items: usize) -> Self {
+        PostingLists {
+            ends: Vec::with_capacity(terms),
+            items: Vec::with_capacity(items),
+        }
+    }
+
+    /// Appends the next term's list.
+    pub fn push(&mut self, list: impl IntoIterator<Item = (u32, f32)>) {
+        let filled: Result<(), std::convert::Infallible> = self.push_with(|items| {
+            items.extend(list);
+            Ok(())
+        });
+        let Ok(()) = filled;
+    }
+
+    /// Appends the next term's list, written by `fill` at the end of the postings so far.
+    pub fn push_with<E>(
+        &mut self,
+        fill: impl FnOnce(&mut Vec<(u32, f32)>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        fill(&mut self.items)?;
+        self.ends.push(self.items.len() as u32);
+        Ok(())
+    }
+
+    /// The list of term `term` (empty past the end).
+    pub fn get(&self, term: usize) -> &[(u32, f32)] {
+        let start = match term.checked_sub(1) {
+            Some(previous) => self.ends.get(previous).map_or(usize::MAX, |&e| e as usize),
+            None => 0,
+        };
+        let end = self.ends.get(term).map_or(0, |&e| e as usize);
+        self.items.get(start..end).unwrap_or(&[])
+    }
+
+    /// Every posting of every list.
+    pub fn all(&self) -> &[(u32, f32)] {
+        &self.items
+    }
 }
 
 /// A built index.
@@ -32,7 +87,10 @@ pub struct Index {
     /// Token hashes, sorted; `postings[i]` belongs to `hashes[i]`.
     pub(crate) hashes: Vec<u64>,
     pub(crate) idf: Vec<f32>,
-    pub(crate) postings: Vec<Postings>,
+    /// For each term, the utterances that contain it.
+    pub(crate) utterance_postings: PostingLists,
+    /// For each term, the entry centroids that weigh it.
+    pub(crate) entry_postings: PostingLists,
     /// The entry each utterance belongs to.
     pub(crate) utterance_entry: Vec<u32>,
     /// Entries indexed.
@@ -209,13 +267,23 @@ impl Index {
                 *w = to_bf16_precision(*w);
             }
         }
+        let total = |list: fn(&Postings) -> usize| terms.iter().map(|(_, p)| list(p)).sum();
+        let mut utterance_postings =
+            PostingLists::with_capacity(terms.len(), total(|p| p.utterances.len()));
+        let mut entry_postings =
+            PostingLists::with_capacity(terms.len(), total(|p| p.entries.len()));
+        for (_, p) in &terms {
+            utterance_postings.push(p.utterances.iter().copied());
+            entry_postings.push(p.entries.iter().copied());
+        }
         Index {
             idf: terms
                 .iter()
                 .map(|(h, _)| to_bf16_precision(idf_of(*h)))
                 .collect(),
             hashes: terms.iter().map(|(h, _)| *h).collect(),
-            postings: terms.into_iter().map(|(_, p)| p).collect(),
+            utterance_postings,
+            entry_postings,
             utterance_entry: utterances.iter().map(|(e, _)| *e).collect(),
             entry_count: entries.len() as u32,
             unknown_idf: idf(n, 0.0),
@@ -246,8 +314,28 @@ impl Index {
 
     /// Number of postings: `(utterance postings, entry postings)`.
     pub fn posting_count(&self) -> (usize, usize) {
-        self.postings.iter().fold((0, 0), |(u, e), p| {
-            (u + p.utterances.len(), e + p.entries.len())
-        })
+        (
+            self.utterance_postings.all().len(),
+            self.entry_postings.all().len(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PostingLists;
+
+    #[test]
+    fn each_term_gets_its_own_list_and_nothing_past_the_end() {
+        let mut lists = PostingLists::with_capacity(3, 3);
+        lists.push([(0, 1.0), (4, 0.5)]);
+        lists.push([]);
+        lists.push([(2, 0.25)]);
+        assert_eq!(lists.get(0), &[(0, 1.0), (4, 0.5)]);
+        assert_eq!(lists.get(1), &[]);
+        assert_eq!(lists.get(2), &[(2, 0.25)]);
+        assert_eq!(lists.get(3), &[]);
+        assert_eq!(lists.get(usize::MAX), &[]);
+        assert_eq!(lists.all().len(), 3);
     }
 }

@@ -103,30 +103,41 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
     let mut centroid_dot = vec![0.0f32; entries];
     for q in &terms {
         let Some(term) = q.term else { continue };
-        let postings = &index.postings[term];
-        for &(u, w) in &postings.utterances {
-            utterance_dot[u as usize] += q.weight * w;
-        }
-        for &(e, w) in &postings.entries {
-            centroid_dot[e as usize] += q.weight * w;
-        }
+        add_postings(
+            &mut utterance_dot,
+            index.utterance_postings.get(term),
+            q.weight,
+        );
+        add_postings(&mut centroid_dot, index.entry_postings.get(term), q.weight);
     }
     let mut best = vec![0.0f32; entries];
-    for (u, dot) in utterance_dot.iter().enumerate() {
-        let e = index.utterance_entry[u] as usize;
-        if *dot > best[e] {
-            best[e] = *dot;
+    // Branch-free: which utterance wins is unpredictable, and a mispredicted branch here
+    // cost half the query time at 1,000 entries.
+    for (&dot, &e) in utterance_dot.iter().zip(&index.utterance_entry) {
+        if let Some(b) = best.get_mut(e as usize) {
+            // A select, not `f32::max`: dots are never NaN, and wasm has no instruction for
+            // `max` with Rust's NaN rule.
+            *b = if dot > *b { dot } else { *b };
         }
     }
     let mix = weights.best_utterance.clamp(0.0, 1.0);
     // Only the best few entries matter; keeping them in a short sorted list avoids sorting all.
     let mut scored: Vec<Scored> = Vec::with_capacity(MAX_RANKED + 1);
-    for e in (0..entries).filter(|&e| centroid_dot[e] > 0.0 || best[e] > 0.0) {
-        let best_utterance = (best[e] / norm).min(1.0);
-        let centroid = (centroid_dot[e] / norm).min(1.0);
+    // Plain loops and comparisons: the widget's wasm is optimised for size, and there a
+    // closure or `f32::min` per entry is a call.
+    for (e, (&centroid_dot, &best_dot)) in centroid_dot.iter().zip(&best).enumerate() {
+        if centroid_dot <= 0.0 && best_dot <= 0.0 {
+            continue;
+        }
+        let best_utterance = at_most_one(best_dot / norm);
+        let centroid = at_most_one(centroid_dot / norm);
+        let score = mix * best_utterance + (1.0 - mix) * centroid;
+        if scored.len() == MAX_RANKED && scored.last().is_some_and(|last| last.score >= score) {
+            continue; // most entries: not among the best, known with one comparison
+        }
         let candidate = Scored {
             entry: e,
-            score: mix * best_utterance + (1.0 - mix) * centroid,
+            score,
             best_utterance,
             centroid,
         };
@@ -141,5 +152,25 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
         scored,
         norm,
         chinese: han2 / norm2,
+    }
+}
+
+/// `dots[id] += weight × w` for every posting: the inner loop of every query.
+#[inline(always)]
+fn add_postings(dots: &mut [f32], postings: &[(u32, f32)], weight: f32) {
+    for &(id, w) in postings {
+        if let Some(dot) = dots.get_mut(id as usize) {
+            *dot += weight * w;
+        }
+    }
+}
+
+/// `x.min(1.0)` for a number that is not NaN, without a call in wasm.
+#[inline(always)]
+fn at_most_one(x: f32) -> f32 {
+    if x < 1.0 {
+        x
+    } else {
+        1.0
     }
 }

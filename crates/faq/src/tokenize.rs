@@ -54,7 +54,7 @@ fn hash(kind: TokenKind, text: &[u8]) -> u64 {
 }
 
 /// FNV-1a from state `h` on: `fnv_extend(fnv_extend(h, a), b)` is the hash of `a` then `b`.
-fn fnv_extend(mut h: u64, bytes: &[u8]) -> u64 {
+pub(crate) fn fnv_extend(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);

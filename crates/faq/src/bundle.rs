@@ -321,8 +321,8 @@ impl Matcher {
             return Err(BundleError::OutOfRange);
         }
         let in_range = utterance_entry.iter().all(|&e| e < entry_count)
-            && (utterance_postings.all().iter()).all(|&(u, _)| (u as usize) < utterances)
-            && (entry_postings.all().iter()).all(|&(e, _)| e < entry_count);
+            && utterance_postings.ids_below(utterances as u32)
+            && entry_postings.ids_below(entry_count);
         if !in_range {
             return Err(BundleError::OutOfRange);
         }

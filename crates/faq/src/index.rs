@@ -75,6 +75,13 @@ impl PostingLists {
         self.items.get(start..end).unwrap_or(&[])
     }
 
+    /// Whether every id is below `limit`. Ids ascend within a list, so only the last of each
+    /// list is looked at.
+    pub fn ids_below(&self, limit: u32) -> bool {
+        let lists = (0..self.ends.len()).map(|term| self.get(term));
+        lists.filter_map(<[_]>::last).all(|&(id, _)| id < limit)
+    }
+
     /// Every posting of every list.
     pub fn all(&self) -> &[(u32, f32)] {
         &self.items
@@ -337,5 +344,7 @@ mod tests {
         assert_eq!(lists.get(3), &[]);
         assert_eq!(lists.get(usize::MAX), &[]);
         assert_eq!(lists.all().len(), 3);
+        assert!(lists.ids_below(5));
+        assert!(!lists.ids_below(4));
     }
 }

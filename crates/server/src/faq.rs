@@ -147,21 +147,39 @@ pub async fn rebuild_outdated(store: &dyn CaseStore, now_ms: i64) -> anyhow::Res
         let Err(error) = Bundle::from_bytes(&published.bundle) else {
             continue;
         };
-        let file: FaqFile = serde_json::from_str(&published.source_json)
-            .with_context(|| format!("reading the published {locale} FAQ file"))?;
-        let bundle = build_bundle_apart(file).await?;
-        let version = store
-            .publish_faq(
-                locale,
-                Some(published.version),
-                &published.source_json,
-                &bundle,
-                now_ms,
-            )
-            .await?;
-        tracing::info!(%locale, %error, ?version, "outdated FAQ bundle rebuilt");
+        // One locale that cannot be rebuilt (its stored file broken, or another server
+        // publishing at the same moment) must not keep the shop's support from starting.
+        match rebuild(store, locale, &published, now_ms).await {
+            Ok(version) => tracing::info!(%locale, %error, ?version, "outdated FAQ bundle rebuilt"),
+            Err(failure) => tracing::error!(
+                %locale, %error, failure = format!("{failure:#}"),
+                "outdated FAQ bundle left as it is: agents can publish the FAQ again"
+            ),
+        }
     }
     Ok(())
+}
+
+/// Builds `published`'s FAQ file again and publishes it as the next version.
+async fn rebuild(
+    store: &dyn CaseStore,
+    locale: Locale,
+    published: &PublishedFaq,
+    now_ms: i64,
+) -> anyhow::Result<Option<i64>> {
+    let file: FaqFile = serde_json::from_str(&published.source_json)
+        .with_context(|| format!("reading the published {locale} FAQ file"))?;
+    let bundle = build_bundle_apart(file).await?;
+    let version = store
+        .publish_faq(
+            locale,
+            Some(published.version),
+            &published.source_json,
+            &bundle,
+            now_ms,
+        )
+        .await?;
+    Ok(version)
 }
 
 /// The published FAQ of `locale` as agents edit it (version 0 and no entries before any).

@@ -710,6 +710,49 @@ async fn metrics_count_requests_by_route_for_agents_only() {
 }
 
 #[tokio::test]
+async fn a_locale_whose_stored_file_is_broken_does_not_stop_the_start_or_the_other_rebuilds() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let first = common::start(dir.clone(), &["--demo"], |_| {}).await;
+    let store = first.state.store.clone();
+    let mut versions = Vec::new();
+    for (locale, source) in [
+        (kefu_api::Locale::ZhCn, Some("{\"entries\": [ broken")),
+        (kefu_api::Locale::ZhTw, None),
+    ] {
+        let published = store.published_faq(locale).await.unwrap().unwrap();
+        let source = source.unwrap_or(&published.source_json);
+        let old = store
+            .publish_faq(locale, Some(published.version), source, b"KFB1 old", 1)
+            .await
+            .unwrap()
+            .unwrap();
+        versions.push(old);
+    }
+
+    let s = common::start(dir, &["--demo"], |_| {}).await;
+    let etag = |locale: &str| {
+        let request = Request::get(format!("{}/api/v1/faq/{locale}", s.base))
+            .body(Full::default())
+            .unwrap();
+        let s = &s;
+        async move {
+            let reply = s.send(request).await;
+            assert_eq!(reply.status, StatusCode::OK);
+            let etag = reply.headers[header::ETAG].to_str().unwrap().to_owned();
+            (etag, reply.body)
+        }
+    };
+    // zh-CN cannot be rebuilt: it stays as it was, and the server started all the same.
+    let (cn, body) = etag("zh-CN").await;
+    assert_eq!(cn, format!("\"zh-CN-{}\"", versions[0]));
+    assert_eq!(&body[..], b"KFB1 old");
+    // zh-TW, after it in the loop, was rebuilt.
+    let (tw, body) = etag("zh-TW").await;
+    assert_eq!(tw, format!("\"zh-TW-{}\"", versions[1] + 1));
+    assert!(Bundle::from_bytes(&body).is_ok());
+}
+
+#[tokio::test]
 async fn a_bundle_an_older_matcher_built_is_rebuilt_on_start_as_a_new_version() {
     let dir = Arc::new(tempfile::tempdir().unwrap());
     let first = common::start(dir.clone(), &["--demo"], |_| {}).await;

@@ -20,7 +20,8 @@ commands:
   build               build the widget into dist/ and publish the demo FAQ bundles there
   sizes               print the gzip sizes of the built widget (after a build)
   bench [TRACK_DIR...] the wasm matcher against Fuse.js and MiniSearch in headless Chromium
-                      (default: the zh shop tracks and a synthetic 1,000-entry FAQ)
+                      (default: the zh shop tracks, the English dev tracks in
+                      ../shared/eval/dev and a synthetic 1,000-entry FAQ)
   synthetic N         write a synthetic N-entry track to target/tracks/synthetic-N, for
                       `cargo xtask eval` (native speed) and `cargo xtask bench` (browser)
   eval [--faq FILE] [--json] TRACK_DIR...
@@ -147,12 +148,20 @@ fn bench(tracks: &[String]) -> Result<(), String> {
         std::fs::copy(&from, &to).map_err(|e| format!("copying {}: {e}", from.display()))?;
     }
     let tracks: Vec<String> = if tracks.is_empty() {
-        let synthetic = eval::write_synthetic_track(1_000, &root.join("target/tracks"))?;
-        vec![
+        let mut defaults = vec![
             "tests/tracks/zh-cn-shop".to_owned(),
             "tests/tracks/zh-tw-shop".to_owned(),
-            synthetic.display().to_string(),
-        ]
+        ];
+        // The public English dev tracks, when the shared folder is next to the project.
+        for name in ["en-shop-k5", "en-banking-oos-k5", "en-clinc-k5"] {
+            let dir = root.join("../shared/eval/dev").join(name);
+            if dir.join("faq.json").is_file() {
+                defaults.push(dir.display().to_string());
+            }
+        }
+        let synthetic = eval::write_synthetic_track(1_000, &root.join("target/tracks"))?;
+        defaults.push(synthetic.display().to_string());
+        defaults
     } else {
         tracks.to_vec()
     };

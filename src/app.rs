@@ -483,7 +483,13 @@ pub fn App(props: &AppProps) -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     // Without a bundle the widget still works: every question is "not sure".
                     let loaded = match faq_service::load_bundle(&base, locale).await {
-                        Ok(bundle) => FaqState::Ready(Rc::new(bundle)),
+                        Ok(bundle) => {
+                            let bundle = Rc::new(bundle);
+                            // The typo table, once this load has painted.
+                            let later = Rc::clone(&bundle);
+                            bindings::after(0, move || later.matcher.prepare());
+                            FaqState::Ready(bundle)
+                        }
                         Err(_) => FaqState::Unavailable,
                     };
                     // A bundle for a language the page has left since is dropped.

@@ -40,6 +40,12 @@ impl BenchMatcher {
             .map_err(|e| JsError::new(&e.to_string()))
     }
 
+    /// Builds what loading leaves for later (the typo table), as the widget does after the
+    /// panel shows.
+    pub fn prepare(&self) {
+        self.matcher.prepare();
+    }
+
     /// The whole decision for `query` (what the widget runs): the best entry's index, or -1
     /// when no entry shares a token with it.
     pub fn top(&self, query: &str) -> i32 {

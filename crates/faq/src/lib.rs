@@ -316,6 +316,12 @@ impl Matcher {
         1.0 / (1.0 + (-z).exp())
     }
 
+    /// Does now the work loading leaves for later (the typo table), so that the first
+    /// question with a typo does not wait for it. The widget calls it once the panel shows.
+    pub fn prepare(&self) {
+        self.index.vocabulary.prepare();
+    }
+
     /// Why the entries rank as they do, for people tuning a FAQ.
     pub fn explain(&self, query: &str) -> Explanation {
         let ranking = self.rank(query);

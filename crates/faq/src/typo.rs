@@ -8,13 +8,22 @@ use crate::tokenize::fnv_extend;
 const MIN_CORRECTED_LEN: usize = 4;
 
 /// The FAQ's words and their one-deletion neighbourhoods.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Vocabulary {
     /// Distinct stems of meaningful words, sorted.
     pub words: Vec<String>,
     /// `(hash of the word or of the word minus one character, index into words)`, sorted.
     /// 32 bits of hash are plenty: every candidate is checked against the word itself.
-    deletes: Vec<(u32, u32)>,
+    /// Made on first need (or by [`Vocabulary::prepare`]), not when a bundle loads: it is a
+    /// third of the loading time, and the widget can make it once the panel is open.
+    deletes: std::sync::OnceLock<Vec<(u32, u32)>>,
+}
+
+/// Two vocabularies are equal when their words are: the deletions follow from them.
+impl PartialEq for Vocabulary {
+    fn eq(&self, other: &Self) -> bool {
+        self.words == other.words
+    }
 }
 
 /// Hashes of `word` itself and of every string made by deleting one of its characters
@@ -89,14 +98,30 @@ impl Vocabulary {
     /// Indexes `words` as a built vocabulary holds them: sorted, distinct, long enough.
     /// (Loading a bundle takes this path, so the widget carries no string sort.)
     pub fn from_sorted(words: Vec<String>) -> Self {
-        let mut deletes: Vec<(u32, u32)> =
-            Vec::with_capacity(words.iter().map(|w| w.len() + 1).sum());
-        for (i, word) in words.iter().enumerate() {
-            deletes.extend(neighbourhood(word).map(|h| (h, i as u32)));
+        Vocabulary {
+            words,
+            deletes: std::sync::OnceLock::new(),
         }
-        sort_by_hash(&mut deletes);
-        deletes.dedup();
-        Vocabulary { words, deletes }
+    }
+
+    /// The deletions table, made now if it was not yet.
+    fn deletes(&self) -> &[(u32, u32)] {
+        self.deletes.get_or_init(|| {
+            let words = &self.words;
+            let mut deletes: Vec<(u32, u32)> =
+                Vec::with_capacity(words.iter().map(|w| w.len() + 1).sum());
+            for (i, word) in words.iter().enumerate() {
+                deletes.extend(neighbourhood(word).map(|h| (h, i as u32)));
+            }
+            sort_by_hash(&mut deletes);
+            deletes.dedup();
+            deletes
+        })
+    }
+
+    /// Makes the deletions table now, so that the first correction does not wait for it.
+    pub fn prepare(&self) {
+        self.deletes();
     }
 
     /// The FAQ word one edit away from `word`, if there is exactly one best.
@@ -104,10 +129,11 @@ impl Vocabulary {
         if word.chars().count() < MIN_CORRECTED_LEN {
             return None;
         }
+        let deletes = self.deletes();
         let mut found: Option<u32> = None;
         for h in neighbourhood(word) {
-            let start = self.deletes.partition_point(|&(d, _)| d < h);
-            for &(_, i) in self.deletes[start..].iter().take_while(|&&(d, _)| d == h) {
+            let start = deletes.partition_point(|&(d, _)| d < h);
+            for &(_, i) in deletes[start..].iter().take_while(|&&(d, _)| d == h) {
                 let candidate = &self.words[i as usize];
                 if within_one_edit(word, candidate) {
                     match found {

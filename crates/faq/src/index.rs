@@ -48,11 +48,8 @@ impl PostingLists {
 
     /// Appends the next term's list.
     pub fn push(&mut self, list: impl IntoIterator<Item = (u32, f32)>) {
-        let filled: Result<(), std::convert::Infallible> = self.push_with(|items| {
-            items.extend(list);
-            Ok(())
-        });
-        let Ok(()) = filled;
+        self.items.extend(list);
+        self.ends.push(self.items.len() as u32);
     }
 
     /// Appends the next term's list, written by `fill` at the end of the postings so far.

@@ -475,13 +475,7 @@ async fn the_live_stream_tells_of_new_cases_and_messages() {
 async fn saving_as_faq_publishes_a_new_version_that_answers_the_question() {
     let s = server().await;
     let session = login(&s, "li", "li-password-1").await;
-    let before = s
-        .send(
-            Request::get(format!("{}/kefu/faq/zh-CN.kfb", s.base))
-                .body(Full::default())
-                .unwrap(),
-        )
-        .await;
+    let before = s.get("/kefu/faq/zh-CN.kfb").await;
     assert_eq!(before.status, StatusCode::OK);
     let etag = before.headers[header::ETAG].to_str().unwrap().to_owned();
     assert_eq!(etag, "\"zh-CN-1\"");
@@ -566,13 +560,7 @@ async fn saving_as_faq_publishes_a_new_version_that_answers_the_question() {
         StatusCode::NOT_FOUND
     );
 
-    let after = s
-        .send(
-            Request::get(format!("{}/kefu/faq/zh-CN.kfb", s.base))
-                .body(Full::default())
-                .unwrap(),
-        )
-        .await;
+    let after = s.get("/kefu/faq/zh-CN.kfb").await;
     assert_eq!(after.headers[header::ETAG], "\"zh-CN-3\"");
     assert_eq!(after.headers["kefu-faq-version"], "3");
     let bundle = Bundle::from_bytes(&after.body).unwrap();
@@ -648,13 +636,7 @@ async fn the_console_pages_are_served_under_a_strict_policy() {
         |_| {},
     )
     .await;
-    let page = s
-        .send(
-            Request::get(format!("{}/console/", s.base))
-                .body(Full::default())
-                .unwrap(),
-        )
-        .await;
+    let page = s.get("/console/").await;
     assert_eq!(page.status, StatusCode::OK);
     let csp = page.headers[header::CONTENT_SECURITY_POLICY]
         .to_str()
@@ -663,13 +645,7 @@ async fn the_console_pages_are_served_under_a_strict_policy() {
         csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
         "{csp}"
     );
-    let bare = s
-        .send(
-            Request::get(format!("{}/console", s.base))
-                .body(Full::default())
-                .unwrap(),
-        )
-        .await;
+    let bare = s.get("/console").await;
     assert_eq!(bare.status, StatusCode::PERMANENT_REDIRECT);
 }
 
@@ -681,13 +657,7 @@ async fn metrics_count_requests_by_route_for_agents_only() {
         json!({"session": "m", "locale": "en", "message": "hi"}),
     )
     .await;
-    let anonymous = s
-        .send(
-            Request::get(format!("{}/metrics", s.base))
-                .body(Full::default())
-                .unwrap(),
-        )
-        .await;
+    let anonymous = s.get("/metrics").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     let scrape = Request::get(format!("{}/metrics", s.base))
         .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
@@ -730,26 +700,17 @@ async fn a_locale_whose_stored_file_is_broken_does_not_stop_the_start_or_the_oth
     }
 
     let s = common::start(dir, &["--demo"], |_| {}).await;
-    let etag = |locale: &str| {
-        let request = Request::get(format!("{}/api/v1/faq/{locale}", s.base))
-            .body(Full::default())
-            .unwrap();
-        let s = &s;
-        async move {
-            let reply = s.send(request).await;
-            assert_eq!(reply.status, StatusCode::OK);
-            let etag = reply.headers[header::ETAG].to_str().unwrap().to_owned();
-            (etag, reply.body)
-        }
-    };
+    let etag = |reply: &common::Reply| reply.headers[header::ETAG].to_str().unwrap().to_owned();
     // zh-CN cannot be rebuilt: it stays as it was, and the server started all the same.
-    let (cn, body) = etag("zh-CN").await;
-    assert_eq!(cn, format!("\"zh-CN-{}\"", versions[0]));
-    assert_eq!(&body[..], b"KFB1 old");
+    let cn = s.get("/api/v1/faq/zh-CN").await;
+    assert_eq!(cn.status, StatusCode::OK);
+    assert_eq!(etag(&cn), format!("\"zh-CN-{}\"", versions[0]));
+    assert_eq!(&cn.body[..], b"KFB1 old");
     // zh-TW, after it in the loop, was rebuilt.
-    let (tw, body) = etag("zh-TW").await;
-    assert_eq!(tw, format!("\"zh-TW-{}\"", versions[1] + 1));
-    assert!(Bundle::from_bytes(&body).is_ok());
+    let tw = s.get("/api/v1/faq/zh-TW").await;
+    assert_eq!(tw.status, StatusCode::OK);
+    assert_eq!(etag(&tw), format!("\"zh-TW-{}\"", versions[1] + 1));
+    assert!(Bundle::from_bytes(&tw.body).is_ok());
 }
 
 #[tokio::test]
@@ -776,13 +737,7 @@ async fn a_bundle_an_older_matcher_built_is_rebuilt_on_start_as_a_new_version() 
     assert_eq!(old, Some(published.version + 1));
 
     let s = common::start(dir, &["--demo"], |_| {}).await;
-    let reply = s
-        .send(
-            Request::get(format!("{}/api/v1/faq/zh-CN", s.base))
-                .body(Full::default())
-                .unwrap(),
-        )
-        .await;
+    let reply = s.get("/api/v1/faq/zh-CN").await;
     assert_eq!(reply.status, StatusCode::OK);
     let etag = format!("\"zh-CN-{}\"", published.version + 2);
     assert_eq!(reply.headers[header::ETAG].to_str().unwrap(), etag);

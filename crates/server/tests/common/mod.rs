@@ -213,6 +213,14 @@ impl TestServer {
         self.send(request).await
     }
 
+    /// A plain GET of `path` (no headers).
+    pub async fn get(&self, path: &str) -> Reply {
+        let request = Request::get(format!("{}{path}", self.base))
+            .body(Full::default())
+            .unwrap();
+        self.send(request).await
+    }
+
     pub async fn send(&self, request: Request<Full<Bytes>>) -> Reply {
         read(self.client.request(request).await.unwrap()).await
     }

@@ -1,20 +1,23 @@
 //! The index as bytes: built at publish time, loaded by the widget without any JSON parsing.
 //!
 //! A [`Bundle`] is what the widget downloads: magic `KFB2`, the entries it shows (id, question,
-//! answer nodes), then the matcher. The matcher's layout: magic `KFX2`; the configuration as
-//! f32s; entry count and the idf of unknown tokens; the term dictionary (u64 hashes, bf16 idf);
-//! per term its utterance and entry postings, each a count then `(id gap, bf16 weight)` pairs;
-//! the entry of every utterance; the vocabulary for typo correction (length-prefixed UTF-8);
-//! the Traditional → Simplified pairs the FAQ uses (`u16 << 16 | u16`). Fixed-width numbers are
-//! little-endian; counts, lengths, ids and id gaps are LEB128 varints.
+//! answer nodes), then the matcher. The matcher's layout: magic `KFX4`; the configuration as
+//! f32s; entry count and the idf of unknown tokens; the term dictionary (32-bit term keys as
+//! gaps from the previous one, then bf16 idf); the utterance postings, then the entry
+//! postings: for each, the number of postings in all, then per term a count and
+//! `(id gap, weight)` pairs, the weight a bf16 for utterances and one byte for entries (see
+//! [`crate::index::weight_of_byte`]); the entry of every utterance;
+//! the vocabulary for typo correction (length-prefixed UTF-8); the Traditional → Simplified
+//! pairs the FAQ uses (`u16 << 16 | u16`). Fixed-width numbers are little-endian; counts,
+//! lengths, ids and gaps are LEB128 varints.
 
-use crate::index::{Index, PostingLists};
+use crate::index::{weight_byte, weight_of_byte, Index, PostingLists};
 use crate::script::Folding;
 use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
 use std::fmt;
 
-const MAGIC: &[u8; 4] = b"KFX3";
+const MAGIC: &[u8; 4] = b"KFX4";
 
 /// Most entries a matcher may hold (far beyond any FAQ).
 const MAX_ENTRIES: u32 = 1 << 20;
@@ -47,9 +50,6 @@ struct Writer(Vec<u8>);
 
 impl Writer {
     fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
     fn f32(&mut self, v: f32) {
@@ -96,9 +96,6 @@ impl Reader<'_> {
     fn u32(&mut self) -> Result<u32, BundleError> {
         self.take().map(u32::from_le_bytes)
     }
-    fn u64(&mut self) -> Result<u64, BundleError> {
-        self.take().map(u64::from_le_bytes)
-    }
     fn f32(&mut self) -> Result<f32, BundleError> {
         self.take().map(f32::from_le_bytes)
     }
@@ -131,16 +128,15 @@ impl Reader<'_> {
         }
         Err(BundleError::OutOfRange)
     }
-    /// `n` postings, their ids as gaps, appended to `items`. Written out by hand (the
-    /// widget's wasm is optimised for size, where each `push` or `varint` would be a call), and
-    /// a function of its own, called once per list: the browser compiles a small, often-called
-    /// function with its optimising compiler early, while a loop in one long call would not be.
+    /// One term's postings into `list`: ids as gaps, weights as bfloat16 (`wide`) or weight
+    /// bytes. Written out by hand (the widget's wasm is optimised for size, where each `push`,
+    /// `resize` or `varint` would be a call), and a function of its own, called once per list:
+    /// the browser compiles a small, often-called function with its optimising compiler early,
+    /// while a loop in one long call would not be.
     #[inline(never)]
-    fn posting_list(&mut self, n: usize, items: &mut Vec<(u32, f32)>) -> Result<(), BundleError> {
-        let start = items.len();
-        items.resize(start + n, (0, 0.0));
+    fn posting_list(&mut self, list: &mut [(u32, f32)], wide: bool) -> Result<(), BundleError> {
         let mut id: u32 = 0;
-        for slot in items.iter_mut().skip(start) {
+        for slot in list {
             let gap = match self.0 {
                 [byte, rest @ ..] if *byte < 0x80 => {
                     self.0 = rest;
@@ -148,14 +144,40 @@ impl Reader<'_> {
                 }
                 _ => self.varint_long()?,
             };
-            let [low, high, rest @ ..] = self.0 else {
-                return Err(BundleError::Truncated);
+            let weight = if wide {
+                let [low, high, rest @ ..] = self.0 else {
+                    return Err(BundleError::Truncated);
+                };
+                self.0 = rest;
+                from_bf16([*low, *high])
+            } else {
+                let [byte, rest @ ..] = self.0 else {
+                    return Err(BundleError::Truncated);
+                };
+                self.0 = rest;
+                weight_of_byte(*byte)
             };
-            self.0 = rest;
             id = id.checked_add(gap).ok_or(BundleError::OutOfRange)?;
-            *slot = (id, from_bf16([*low, *high]));
+            *slot = (id, weight);
         }
         Ok(())
+    }
+
+    /// Every term's postings: their number in all, then each list. All are zeroed at once
+    /// (one `memory.fill`) and each list is then written in place.
+    fn posting_lists(&mut self, terms: usize, wide: bool) -> Result<PostingLists, BundleError> {
+        let size = if wide { 3 } else { 2 };
+        let mut items = vec![(0u32, 0.0f32); self.count(size)?];
+        let mut ends = Vec::with_capacity(terms);
+        let mut end = 0;
+        for _ in 0..terms {
+            let n = self.count(size)?;
+            let list = items.get_mut(end..end + n).ok_or(BundleError::OutOfRange)?;
+            self.posting_list(list, wide)?;
+            end += n;
+            ends.push(end as u32);
+        }
+        PostingLists::from_parts(ends, items).ok_or(BundleError::OutOfRange)
     }
 
     /// A length-prefixed UTF-8 string.
@@ -213,16 +235,31 @@ impl Matcher {
         w.u32(index.entry_count);
         w.f32(index.unknown_idf);
         w.len(index.hashes.len());
-        index.hashes.iter().for_each(|&h| w.u64(h));
+        let mut previous = 0;
+        for &key in &index.hashes {
+            // Keys ascend: a gap takes 3 bytes where the key takes 4.
+            w.varint(key - previous);
+            previous = key;
+        }
         index.idf.iter().for_each(|&v| w.bf16(v));
-        for lists in [&index.utterance_postings, &index.entry_postings] {
+        // Utterance weights keep bfloat16: a byte moved which questions clear the answer
+        // threshold. Entry weights take a byte each with no such effect.
+        for (lists, wide) in [
+            (&index.utterance_postings, true),
+            (&index.entry_postings, false),
+        ] {
+            w.len(lists.all().len());
             for list in (0..index.hashes.len()).map(|term| lists.get(term)) {
                 w.len(list.len());
                 let mut previous = 0;
                 for &(id, weight) in list {
                     // Ids ascend within a list: the gap is small.
                     w.varint(id - previous);
-                    w.bf16(weight);
+                    if wide {
+                        w.bf16(weight);
+                    } else {
+                        w.0.push(weight_byte(weight));
+                    }
                     previous = id;
                 }
             }
@@ -280,22 +317,23 @@ impl Matcher {
             return Err(BundleError::OutOfRange);
         }
         let unknown_idf = r.f32()?;
-        let terms = r.count(10)?;
-        let hashes = (0..terms).map(|_| r.u64()).collect::<Result<Vec<_>, _>>()?;
+        let terms = r.count(5)?;
+        let mut hashes = Vec::with_capacity(terms);
+        let mut key: u32 = 0;
+        for i in 0..terms {
+            let gap = r.varint()?;
+            // Strictly ascending: only the first key may equal the start.
+            if i > 0 && gap == 0 {
+                return Err(BundleError::OutOfRange);
+            }
+            key = key.checked_add(gap).ok_or(BundleError::OutOfRange)?;
+            hashes.push(key);
+        }
         let idf = (0..terms)
             .map(|_| r.bf16())
             .collect::<Result<Vec<_>, _>>()?;
-        if hashes.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(BundleError::OutOfRange);
-        }
-        let mut postings = [(); 2].map(|()| PostingLists::with_capacity(terms, 0));
-        for lists in &mut postings {
-            for _ in 0..terms {
-                let n = r.count(3)?;
-                lists.push_with(|items| r.posting_list(n, items))?;
-            }
-        }
-        let [utterance_postings, entry_postings] = postings;
+        let utterance_postings = r.posting_lists(terms, true)?;
+        let entry_postings = r.posting_lists(terms, false)?;
         let utterances = r.count(1)?;
         let utterance_entry = (0..utterances)
             .map(|_| r.varint())

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// Token hashes are already well mixed: a map keyed by them need not hash them again.
+/// Term keys are already well mixed in their low 32 bits: one multiply spreads them to the
+/// high bits too (the map's probe reads those), instead of hashing them again.
 #[derive(Default)]
 pub(crate) struct TokenHasher(u64);
 
@@ -19,11 +20,11 @@ impl Hasher for TokenHasher {
         }
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
-/// A sparse vector over token hashes.
+/// A sparse vector over term keys ([`crate::index::term_key`], widened).
 pub(crate) type Vector = HashMap<u64, f32, BuildHasherDefault<TokenHasher>>;
 
 /// How the refinement runs.

@@ -135,6 +135,7 @@ fn bench(tracks: &[String]) -> Result<(), String> {
     let node_modules = root.join("tools/node_modules");
     for (from, to) in [
         (root.join("tests/bench/index.html"), page.join("index.html")),
+        (root.join("tests/bench/fresh.html"), page.join("fresh.html")),
         (root.join("tests/bench/bench.mjs"), page.join("bench.mjs")),
         (
             node_modules.join("fuse.js/dist/fuse.mjs"),

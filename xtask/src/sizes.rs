@@ -1,4 +1,5 @@
-//! The widget's size report: raw and gzip bytes of what a shop page downloads.
+//! The widget's size report: raw and gzip bytes of what a shop page downloads, FAQ bundles
+//! included.
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -44,6 +45,38 @@ pub fn report(dist: &Path) -> Result<String, String> {
         "  widget on first open (js + wasm + css): {widget_gzip} gzip = {:.1} KB (budget 100 KB)\n",
         widget_gzip as f64 / 1024.0
     ));
+    out.push_str(&faq_bundles(&dist.join("faq"))?);
     print!("{out}");
+    Ok(out)
+}
+
+/// The published demo FAQ bundles (fetched when the panel first opens), with bytes per entry
+/// against the budget's 300 entries × 3 languages in 40 KB gzip (about 46 B an entry).
+fn faq_bundles(dir: &Path) -> Result<String, String> {
+    let mut out = String::new();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("reading {}: {e} (build the widget first)", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|f| f.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "kfb"))
+        .collect();
+    files.sort();
+    for path in files {
+        let bytes = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let entries = kefu_faq::bundle::Bundle::from_bytes(&bytes)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .entries
+            .len();
+        let gzip = gzip_len(&bytes);
+        let name = format!(
+            "faq/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        out.push_str(&format!(
+            "  {name:<22} {:>8} raw {gzip:>8} gzip: {entries} entries, {} B gzip each (budget 46)\n",
+            bytes.len(),
+            gzip / entries.max(1),
+        ));
+    }
     Ok(out)
 }

@@ -168,7 +168,7 @@ pub(crate) fn weight_byte(v: f32) -> u8 {
     nearest | sign
 }
 
-/// `v` at the precision the bundle ships posting weights in.
+/// `v` at the precision the bundle ships entry-centroid weights in.
 pub(crate) fn to_weight_precision(v: f32) -> f32 {
     weight_of_byte(weight_byte(v))
 }

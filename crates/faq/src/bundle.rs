@@ -6,7 +6,7 @@
 //! gaps from the previous one, then bf16 idf); the utterance postings, then the entry
 //! postings: for each, the number of postings in all, then per term a count and
 //! `(id gap, weight)` pairs, the weight a bf16 for utterances and one byte for entries (see
-//! [`crate::index::weight_of_byte`]); the entry of every utterance;
+//! `index::weight_of_byte`); the entry of every utterance;
 //! the vocabulary for typo correction (length-prefixed UTF-8); the Traditional → Simplified
 //! pairs the FAQ uses (`u16 << 16 | u16`). Fixed-width numbers are little-endian; counts,
 //! lengths, ids and gaps are LEB128 varints.

@@ -3,9 +3,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
-use common::{post_json, spawn_server};
-use serde_json::json;
+use common::spawn_server;
 use std::time::Duration;
 
 const TOKEN: &str = "shutdown-agent-token";
@@ -15,14 +13,7 @@ async fn sigterm_ends_live_streams_and_the_server_exits() {
     let dir = tempfile::tempdir().unwrap();
     let url = common::database(dir.path()).await;
     let mut server = spawn_server(&url, TOKEN);
-    let created = post_json(
-        &format!("{}/api/v1/escalations", server.base),
-        &[("idempotency-key", "shutdown-1")],
-        json!({"session": "s-1", "locale": "zh-CN", "message": "我要退货"}),
-    )
-    .await;
-    assert_eq!(created.status, StatusCode::CREATED);
-    let receipt: kefu_api::EscalationReceipt = created.json();
+    let receipt = server.escalate("shutdown-1").await;
     let agent = format!("Bearer {TOKEN}");
     let mut console = common::open_stream(
         &format!("{}/api/v1/agent/stream", server.base),

@@ -26,14 +26,7 @@ async fn two_servers_on_one_postgres_behave_as_one() {
         common::open_stream(&format!("{}/api/v1/agent/stream", b.base), &agent).await;
 
     // The shopper hands over to server A; server B's console hears of it.
-    let created = post(
-        &format!("{}/api/v1/escalations", a.base),
-        &[("idempotency-key", "two-servers-1")],
-        json!({"session": "s-1", "locale": "zh-CN", "message": "我要退货"}),
-    )
-    .await;
-    assert_eq!(created.status, StatusCode::CREATED);
-    let receipt: kefu_api::EscalationReceipt = created.json();
+    let receipt = a.escalate("two-servers-1").await;
     let case = &receipt.case_id;
     console_b
         .until(&format!(

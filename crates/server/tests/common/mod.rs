@@ -404,6 +404,19 @@ pub fn spawn_server(url: &str, token: &str) -> ServerProcess {
 }
 
 impl ServerProcess {
+    /// A shopper's hand-off ("我要退货", session `s-1`) under idempotency key `key`; it must be
+    /// accepted.
+    pub async fn escalate(&self, key: &str) -> kefu_api::EscalationReceipt {
+        let created = post_json(
+            &format!("{}/api/v1/escalations", self.base),
+            &[("idempotency-key", key)],
+            serde_json::json!({"session": "s-1", "locale": "zh-CN", "message": "我要退货"}),
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::CREATED);
+        created.json()
+    }
+
     /// Sends SIGTERM (what a deploy or `systemctl stop` sends) and waits for the process to end;
     /// `None` if it is still running after `limit`.
     pub async fn terminate(

@@ -1,23 +1,24 @@
 //! The index as bytes: built at publish time, loaded by the widget without any JSON parsing.
 //!
 //! A [`Bundle`] is what the widget downloads: magic `KFB2`, the entries it shows (id, question,
-//! answer nodes), then the matcher. The matcher's layout: magic `KFX4`; the configuration as
+//! answer nodes), then the matcher. The matcher's layout: magic `KFX5`; the configuration as
 //! f32s; entry count and the idf of unknown tokens; the term dictionary (32-bit term keys as
 //! gaps from the previous one, then bf16 idf); the utterance postings, then the entry
-//! postings: for each, the number of postings in all, then per term a count and
-//! `(id gap, weight)` pairs, the weight a bf16 for utterances and one byte for entries (see
-//! `index::weight_of_byte`); the entry of every utterance;
-//! the vocabulary for typo correction (length-prefixed UTF-8); the Traditional → Simplified
-//! pairs the FAQ uses (`u16 << 16 | u16`). Fixed-width numbers are little-endian; counts,
-//! lengths, ids and gaps are LEB128 varints.
+//! postings: for each, their length in bytes in all, each term's list's length in bytes, then
+//! the lists as the index keeps them in memory (see the `postings` module), so that loading
+//! copies them and decodes nothing; the entry of every utterance; the vocabulary for typo
+//! correction (length-prefixed UTF-8); the Traditional → Simplified pairs the FAQ uses
+//! (`u16 << 16 | u16`). Fixed-width numbers are little-endian; counts, lengths, ids and gaps
+//! are LEB128 varints.
 
-use crate::index::{weight_byte, weight_of_byte, Index, PostingLists};
+use crate::index::Index;
+use crate::postings::{from_bf16, push_varint, read_varint, PostingLists, WeightCodec};
 use crate::script::Folding;
 use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
 use std::fmt;
 
-const MAGIC: &[u8; 4] = b"KFX4";
+const MAGIC: &[u8; 4] = b"KFX5";
 
 /// Most entries a matcher may hold (far beyond any FAQ).
 const MAX_ENTRIES: u32 = 1 << 20;
@@ -60,13 +61,8 @@ impl Writer {
         self.0
             .extend_from_slice(&((v.to_bits() >> 16) as u16).to_le_bytes());
     }
-    /// LEB128: 7 bits a byte, low first, the top bit set on all but the last.
-    fn varint(&mut self, mut v: u32) {
-        while v >= 0x80 {
-            self.0.push((v as u8) | 0x80);
-            v >>= 7;
-        }
-        self.0.push(v as u8);
+    fn varint(&mut self, v: u32) {
+        push_varint(&mut self.0, v);
     }
     fn len(&mut self, n: usize) {
         self.varint(u32::try_from(n).unwrap_or(u32::MAX));
@@ -78,11 +74,6 @@ impl Writer {
 }
 
 struct Reader<'a>(&'a [u8]);
-
-/// A bfloat16 (little-endian bytes) as an `f32`.
-fn from_bf16(bytes: [u8; 2]) -> f32 {
-    f32::from_bits(u32::from(u16::from_le_bytes(bytes)) << 16)
-}
 
 impl Reader<'_> {
     fn take<const N: usize>(&mut self) -> Result<[u8; N], BundleError> {
@@ -111,73 +102,33 @@ impl Reader<'_> {
                 return Ok(u32::from(byte));
             }
         }
-        self.varint_long()
-    }
-    fn varint_long(&mut self) -> Result<u32, BundleError> {
-        let mut v: u32 = 0;
-        for shift in [0, 7, 14, 21, 28] {
-            let [byte] = self.take::<1>()?;
-            // The fifth byte carries the top 4 bits only; more would overflow a u32.
-            if shift == 28 && byte > 0x0F {
-                return Err(BundleError::OutOfRange);
-            }
-            v |= u32::from(byte & 0x7F) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(BundleError::OutOfRange)
-    }
-    /// One term's postings into `list`: ids as gaps, weights as bfloat16 (`wide`) or weight
-    /// bytes. Written out by hand (the widget's wasm is optimised for size, where each `push`,
-    /// `resize` or `varint` would be a call), and a function of its own, called once per list:
-    /// the browser compiles a small, often-called function with its optimising compiler early,
-    /// while a loop in one long call would not be.
-    #[inline(never)]
-    fn posting_list(&mut self, list: &mut [(u32, f32)], wide: bool) -> Result<(), BundleError> {
-        let mut id: u32 = 0;
-        for slot in list {
-            let gap = match self.0 {
-                [byte, rest @ ..] if *byte < 0x80 => {
-                    self.0 = rest;
-                    u32::from(*byte)
-                }
-                _ => self.varint_long()?,
-            };
-            let weight = if wide {
-                let [low, high, rest @ ..] = self.0 else {
-                    return Err(BundleError::Truncated);
-                };
-                self.0 = rest;
-                from_bf16([*low, *high])
-            } else {
-                let [byte, rest @ ..] = self.0 else {
-                    return Err(BundleError::Truncated);
-                };
-                self.0 = rest;
-                weight_of_byte(*byte)
-            };
-            id = id.checked_add(gap).ok_or(BundleError::OutOfRange)?;
-            *slot = (id, weight);
-        }
-        Ok(())
+        let (v, rest) = read_varint(self.0).ok_or(BundleError::Truncated)?;
+        self.0 = rest;
+        Ok(v)
     }
 
-    /// Every term's postings: their number in all, then each list. All are zeroed at once
-    /// (one `memory.fill`) and each list is then written in place.
-    fn posting_lists(&mut self, terms: usize, wide: bool) -> Result<PostingLists, BundleError> {
-        let size = if wide { 3 } else { 2 };
-        let mut items = vec![(0u32, 0.0f32); self.count(size)?];
+    /// Every term's postings, kept as bytes: their length in all, each list's length, then
+    /// the lists. Nothing in them is decoded here; a query decodes the lists it reads.
+    fn posting_lists(
+        &mut self,
+        terms: usize,
+        codec: WeightCodec,
+    ) -> Result<PostingLists, BundleError> {
+        let total = self.count(1)?;
         let mut ends = Vec::with_capacity(terms);
-        let mut end = 0;
+        let mut end: u32 = 0;
         for _ in 0..terms {
-            let n = self.count(size)?;
-            let list = items.get_mut(end..end + n).ok_or(BundleError::OutOfRange)?;
-            self.posting_list(list, wide)?;
-            end += n;
-            ends.push(end as u32);
+            end = end
+                .checked_add(self.varint()?)
+                .ok_or(BundleError::OutOfRange)?;
+            ends.push(end);
         }
-        PostingLists::from_parts(ends, items).ok_or(BundleError::OutOfRange)
+        let (bytes, rest) = self
+            .0
+            .split_at_checked(total)
+            .ok_or(BundleError::Truncated)?;
+        self.0 = rest;
+        PostingLists::from_parts(codec, ends, bytes.to_vec()).ok_or(BundleError::OutOfRange)
     }
 
     /// A length-prefixed UTF-8 string.
@@ -244,25 +195,18 @@ impl Matcher {
         index.idf.iter().for_each(|&v| w.bf16(v));
         // Utterance weights keep bfloat16: a byte moved which questions clear the answer
         // threshold. Entry weights take a byte each with no such effect.
-        for (lists, wide) in [
-            (&index.utterance_postings, true),
-            (&index.entry_postings, false),
-        ] {
-            w.len(lists.all().len());
-            for list in (0..index.hashes.len()).map(|term| lists.get(term)) {
-                w.len(list.len());
-                let mut previous = 0;
-                for &(id, weight) in list {
-                    // Ids ascend within a list: the gap is small.
-                    w.varint(id - previous);
-                    if wide {
-                        w.bf16(weight);
-                    } else {
-                        w.0.push(weight_byte(weight));
-                    }
-                    previous = id;
-                }
+        let lists = [
+            index.utterance_postings.parts(),
+            index.entry_postings.parts(),
+        ];
+        for (ends, bytes) in lists {
+            w.len(bytes.len());
+            let mut start = 0;
+            for &end in ends {
+                w.varint(end - start);
+                start = end;
             }
+            w.0.extend_from_slice(bytes);
         }
         w.len(index.utterance_entry.len());
         index.utterance_entry.iter().for_each(|&e| w.varint(e));
@@ -332,8 +276,8 @@ impl Matcher {
         let idf = (0..terms)
             .map(|_| r.bf16())
             .collect::<Result<Vec<_>, _>>()?;
-        let utterance_postings = r.posting_lists(terms, true)?;
-        let entry_postings = r.posting_lists(terms, false)?;
+        let utterance_postings = r.posting_lists(terms, WeightCodec::Bf16)?;
+        let entry_postings = r.posting_lists(terms, WeightCodec::Byte)?;
         let utterances = r.count(1)?;
         let utterance_entry = (0..utterances)
             .map(|_| r.varint())
@@ -358,10 +302,8 @@ impl Matcher {
         if words.windows(2).any(|w| w[0] >= w[1]) {
             return Err(BundleError::OutOfRange);
         }
-        let in_range = utterance_entry.iter().all(|&e| e < entry_count)
-            && utterance_postings.ids_below(utterances as u32)
-            && entry_postings.ids_below(entry_count);
-        if !in_range {
+        // Posting ids are checked where a query uses them.
+        if utterance_entry.iter().any(|&e| e >= entry_count) {
             return Err(BundleError::OutOfRange);
         }
         Ok(Matcher {

@@ -31,6 +31,7 @@ pub mod english;
 pub mod index;
 mod learn;
 pub mod normalize;
+mod postings;
 pub mod rank;
 pub mod script;
 mod script_table;

@@ -1,0 +1,295 @@
+//! Posting lists kept in the bytes the bundle ships: loading a bundle copies them once and
+//! decodes nothing; a list is decoded the first time a query reads it, and kept.
+//!
+//! A list is its postings in id order, each an id gap (a LEB128 varint) and a weight
+//! ([`WeightCodec`]).
+
+use std::sync::OnceLock;
+
+/// How a list stores its postings' weights.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum WeightCodec {
+    /// bfloat16: 8 bits of mantissa, about 0.4 % apart (utterance weights).
+    #[default]
+    Bf16,
+    /// One byte ([`weight_of_byte`]): about 3 % apart (entry-centroid weights).
+    Byte,
+}
+
+impl WeightCodec {
+    /// Appends `w`, rounded to the nearest weight the codec holds.
+    fn write(self, w: f32, out: &mut Vec<u8>) {
+        match self {
+            WeightCodec::Bf16 => {
+                let top = (to_bf16_precision(w).to_bits() >> 16) as u16;
+                out.extend_from_slice(&top.to_le_bytes());
+            }
+            WeightCodec::Byte => out.push(weight_byte(w)),
+        }
+    }
+
+    /// The weight at the front of `bytes`, and what follows it; `None` if `bytes` ends early.
+    fn read(self, bytes: &[u8]) -> Option<(f32, &[u8])> {
+        match (self, bytes) {
+            (WeightCodec::Bf16, [low, high, rest @ ..]) => Some((from_bf16([*low, *high]), rest)),
+            (WeightCodec::Byte, [byte, rest @ ..]) => Some((weight_of_byte(*byte), rest)),
+            _ => None,
+        }
+    }
+}
+
+/// One term's postings, decoded: `(id, weight)`, ids ascending.
+type DecodedList = Box<[(u32, f32)]>;
+
+/// The posting lists of every term, end to end in one byte array.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PostingLists {
+    /// Where each term's list ends in `bytes` (it starts where the previous one ends).
+    ends: Vec<u32>,
+    bytes: Vec<u8>,
+    /// Each term's list once a query has read it.
+    decoded: Vec<OnceLock<DecodedList>>,
+    codec: WeightCodec,
+}
+
+/// Lists are equal when their bytes are: which have been decoded does not matter.
+impl PartialEq for PostingLists {
+    fn eq(&self, other: &Self) -> bool {
+        self.codec == other.codec && self.ends == other.ends && self.bytes == other.bytes
+    }
+}
+
+impl PostingLists {
+    /// No lists yet; weights stored with `codec`.
+    pub fn new(codec: WeightCodec) -> Self {
+        PostingLists {
+            codec,
+            ..PostingLists::default()
+        }
+    }
+
+    /// Appends the next term's list: `(id, weight)` with ids ascending.
+    pub fn push(&mut self, list: impl IntoIterator<Item = (u32, f32)>) {
+        let mut previous = 0;
+        for (id, w) in list {
+            push_varint(&mut self.bytes, id.wrapping_sub(previous));
+            self.codec.write(w, &mut self.bytes);
+            previous = id;
+        }
+        self.ends.push(self.bytes.len() as u32);
+        self.decoded.push(OnceLock::new());
+    }
+
+    /// Lists read from a bundle: where each ends in `bytes`. `None` unless the ends ascend
+    /// and the last is the end of `bytes`. What the lists hold is not checked here: reading
+    /// stops at a list's end or at malformed bytes, and ids are bounds-checked where used.
+    pub fn from_parts(codec: WeightCodec, ends: Vec<u32>, bytes: Vec<u8>) -> Option<Self> {
+        let ascending = ends.windows(2).all(|w| w[0] <= w[1]);
+        let whole = ends.last().map_or(0, |&e| e as usize) == bytes.len();
+        (ascending && whole).then(|| PostingLists {
+            decoded: (0..ends.len()).map(|_| OnceLock::new()).collect(),
+            ends,
+            bytes,
+            codec,
+        })
+    }
+
+    /// The list of term `term`, decoded on first use (empty past the end).
+    pub fn get(&self, term: usize) -> &[(u32, f32)] {
+        match self.decoded.get(term) {
+            Some(list) => list.get_or_init(|| self.read(term).collect()),
+            None => &[],
+        }
+    }
+
+    /// The list of term `term`, decoded as it is read (empty past the end).
+    fn read(&self, term: usize) -> Postings<'_> {
+        let start = match term.checked_sub(1) {
+            Some(previous) => self.ends.get(previous).map_or(usize::MAX, |&e| e as usize),
+            None => 0,
+        };
+        let end = self.ends.get(term).map_or(0, |&e| e as usize);
+        Postings {
+            bytes: self.bytes.get(start..end).unwrap_or(&[]),
+            id: 0,
+            codec: self.codec,
+        }
+    }
+
+    /// Where each list ends, and the lists: what a bundle stores.
+    pub fn parts(&self) -> (&[u32], &[u8]) {
+        (&self.ends, &self.bytes)
+    }
+
+    /// Number of postings in all lists (decodes them all: for reports, not queries).
+    pub fn count(&self) -> usize {
+        (0..self.ends.len())
+            .map(|term| self.read(term).count())
+            .sum()
+    }
+}
+
+/// One term's postings, decoded as they are read: `(id, weight)`, ids ascending.
+struct Postings<'a> {
+    bytes: &'a [u8],
+    id: u32,
+    codec: WeightCodec,
+}
+
+impl Iterator for Postings<'_> {
+    type Item = (u32, f32);
+
+    fn next(&mut self) -> Option<(u32, f32)> {
+        // Most gaps are one byte.
+        let (gap, rest) = match self.bytes {
+            [byte, rest @ ..] if *byte < 0x80 => (u32::from(*byte), rest),
+            _ => read_varint(self.bytes)?,
+        };
+        let Some((weight, rest)) = self.codec.read(rest) else {
+            self.bytes = &[];
+            return None;
+        };
+        self.bytes = rest;
+        self.id = self.id.wrapping_add(gap);
+        Some((self.id, weight))
+    }
+}
+
+/// Appends `v` as LEB128: 7 bits a byte, low first, the top bit set on all but the last.
+pub(crate) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// The LEB128 varint at the front of `bytes`, and what follows it; `None` if `bytes` ends
+/// early or the number does not fit in a `u32`.
+#[inline(never)]
+pub(crate) fn read_varint(bytes: &[u8]) -> Option<(u32, &[u8])> {
+    let mut v: u32 = 0;
+    for (i, &byte) in bytes.iter().take(5).enumerate() {
+        // The fifth byte carries the top 4 bits only; more would overflow a u32.
+        if i == 4 && byte > 0x0F {
+            return None;
+        }
+        v |= u32::from(byte & 0x7F) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((v, &bytes[i + 1..]));
+        }
+    }
+    None
+}
+
+/// `v` rounded (to nearest, ties to even) to bfloat16: 8 bits of mantissa, about 0.4 %. The
+/// bundle stores weights in 2 bytes; ranking cannot tell the difference.
+pub(crate) fn to_bf16_precision(v: f32) -> f32 {
+    let bits = v.to_bits();
+    let rounded = bits.wrapping_add(0x7FFF + ((bits >> 16) & 1)) & 0xFFFF_0000;
+    if v.is_finite() {
+        f32::from_bits(rounded)
+    } else {
+        v
+    }
+}
+
+/// A bfloat16 (little-endian bytes) as an `f32`.
+pub(crate) fn from_bf16(bytes: [u8; 2]) -> f32 {
+    f32::from_bits(u32::from(u16::from_le_bytes(bytes)) << 16)
+}
+
+/// An entry-centroid weight as the bundle ships it, in one byte: a sign bit, a 3-bit exponent
+/// (2^-7 … 2^0) and 4 bits of mantissa, about 3 % apart; bytes 0 and 0x80 are zero. Weights of
+/// normalised vectors lie within ±1, and rounding them so moves the benchmark tracks' top-1 by
+/// at most 0.3 points, for half the bytes of bfloat16. (Computed, not a table: a table would be
+/// a kilobyte of the widget's wasm.)
+pub(crate) fn weight_of_byte(byte: u8) -> f32 {
+    let byte = u32::from(byte);
+    if byte & 0x7F == 0 {
+        return 0.0;
+    }
+    let exponent = 127 - 7 + ((byte >> 4) & 7);
+    f32::from_bits((byte >> 7) << 31 | exponent << 23 | (byte & 15) << 19)
+}
+
+/// The byte whose weight is nearest `v` (ties to the smaller magnitude; NaN is zero).
+pub(crate) fn weight_byte(v: f32) -> u8 {
+    // Bytes 0..128 are the magnitudes, ascending: `above` is the first not below `m`.
+    let m = v.abs();
+    let above = (0..127u8).filter(|&b| weight_of_byte(b) < m).count() as u8;
+    let below = above.saturating_sub(1);
+    let nearest = if m - weight_of_byte(below) <= weight_of_byte(above) - m {
+        below
+    } else {
+        above
+    };
+    let sign = if v < 0.0 && nearest != 0 { 0x80 } else { 0 };
+    nearest | sign
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{read_varint, weight_byte, weight_of_byte, PostingLists, WeightCodec};
+
+    fn to_weight_precision(v: f32) -> f32 {
+        weight_of_byte(weight_byte(v))
+    }
+
+    #[test]
+    fn a_weight_byte_is_the_nearest_of_the_256_and_reads_back_as_itself() {
+        for byte in 0..=255u8 {
+            let w = weight_of_byte(byte);
+            let expected = if byte & 0x7F == 0 { 0 } else { byte };
+            assert_eq!(weight_byte(w), expected, "byte {byte:#x} = {w}");
+        }
+        assert_eq!(to_weight_precision(0.5), 0.5);
+        assert_eq!(to_weight_precision(-1.0), -1.0);
+        assert_eq!(to_weight_precision(0.3), 0.296875); // 1.1875 × 2^-2; 0.3125 is further
+        assert_eq!(to_weight_precision(f32::NAN), 0.0);
+        assert_eq!(to_weight_precision(7.0), 1.9375);
+        assert_eq!(to_weight_precision(1e-9), 0.0);
+        // Within 3.2 % from the smallest weight (0.0083) up.
+        for i in 9..1000 {
+            let v = i as f32 / 1000.0;
+            assert!((to_weight_precision(v) - v).abs() <= v * 0.032, "{v}");
+        }
+    }
+
+    #[test]
+    fn each_term_gets_its_own_list_and_nothing_past_the_end() {
+        let mut lists = PostingLists::new(WeightCodec::Bf16);
+        lists.push([(0, 1.0), (4, 0.5), (300, -0.25)]);
+        lists.push([]);
+        lists.push([(2, 0.25)]);
+        assert_eq!(lists.get(0), [(0, 1.0), (4, 0.5), (300, -0.25)]);
+        assert_eq!(lists.get(1), []);
+        assert_eq!(lists.get(2), [(2, 0.25)]);
+        assert_eq!(lists.get(3), []);
+        assert_eq!(lists.get(usize::MAX), []);
+        assert_eq!(lists.count(), 4);
+        // Weights are held at the codec's precision.
+        let mut bytes = PostingLists::new(WeightCodec::Byte);
+        bytes.push([(7, 0.3)]);
+        assert_eq!(bytes.get(0), [(7, 0.296875)]);
+    }
+
+    #[test]
+    fn a_list_cut_short_or_with_a_bad_varint_ends_where_its_bytes_stop_making_sense() {
+        // 0x85 0x01 is 133; a weight byte follows, then a gap with no weight.
+        let lists =
+            PostingLists::from_parts(WeightCodec::Byte, vec![4], vec![0x85, 0x01, 0x40, 0x02]);
+        let lists = lists.expect("the ends match the bytes");
+        assert_eq!(lists.get(0), [(133, weight_of_byte(0x40))]);
+        let overlong = PostingLists::from_parts(WeightCodec::Byte, vec![6], vec![0xFF; 6]);
+        assert_eq!(overlong.expect("ends match").get(0), []);
+        assert!(PostingLists::from_parts(WeightCodec::Bf16, vec![2, 1], vec![0; 2]).is_none());
+        assert!(PostingLists::from_parts(WeightCodec::Bf16, vec![3], vec![0; 2]).is_none());
+        assert_eq!(
+            read_varint(&[0xFF, 0xFF, 0xFF, 0xFF, 0x0F]),
+            Some((u32::MAX, &[][..]))
+        );
+        assert_eq!(read_varint(&[0xFF, 0xFF, 0xFF, 0xFF, 0x10]), None);
+        assert_eq!(read_varint(&[0x80]), None);
+    }
+}

@@ -1,24 +1,27 @@
 //! The index as bytes: built at publish time, loaded by the widget without any JSON parsing.
 //!
 //! A [`Bundle`] is what the widget downloads: magic `KFB2`, the entries it shows (id, question,
-//! answer nodes), then the matcher. The matcher's layout: magic `KFX5`; the configuration as
+//! answer nodes), then the matcher. The matcher's layout: magic `KFX6`; the configuration as
 //! f32s; entry count and the idf of unknown tokens; the term dictionary (32-bit term keys as
-//! gaps from the previous one, then bf16 idf); the utterance postings, then the entry
-//! postings: for each, their length in bytes in all, each term's list's length in bytes, then
-//! the lists as the index keeps them in memory (see the `postings` module), so that loading
-//! copies them and decodes nothing; the entry of every utterance; the vocabulary for typo
-//! correction (length-prefixed UTF-8); the Traditional → Simplified pairs the FAQ uses
-//! (`u16 << 16 | u16`). Fixed-width numbers are little-endian; counts, lengths, ids and gaps
-//! are LEB128 varints.
+//! gaps from the previous one, then bf16 idf, then each term's kind as a byte); the utterance
+//! postings (id gap and how often the term occurs), then the entry postings (id gap and a
+//! weight byte): for each, their length in bytes in all, each term's list's length in bytes,
+//! then the lists as the index keeps them in memory (see the `postings` module), so that
+//! loading copies them and decodes nothing; the entry of every utterance, then the length of
+//! every utterance's vector (bf16: an utterance posting's weight is computed from its count,
+//! its term's kind and idf and this length, see `index::utterance_weight`); the vocabulary
+//! for typo correction (length-prefixed UTF-8); the Traditional → Simplified pairs the FAQ
+//! uses (`u16 << 16 | u16`). Fixed-width numbers are little-endian; counts, lengths, ids and
+//! gaps are LEB128 varints.
 
 use crate::index::Index;
-use crate::postings::{from_bf16, push_varint, read_varint, PostingLists, WeightCodec};
+use crate::postings::{from_bf16, push_varint, read_varint, Payload, PostingLists};
 use crate::script::Folding;
 use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
 use std::fmt;
 
-const MAGIC: &[u8; 4] = b"KFX5";
+const MAGIC: &[u8; 4] = b"KFX6";
 
 /// Most entries a matcher may hold (far beyond any FAQ).
 const MAX_ENTRIES: u32 = 1 << 20;
@@ -90,9 +93,6 @@ impl Reader<'_> {
     fn f32(&mut self) -> Result<f32, BundleError> {
         self.take().map(f32::from_le_bytes)
     }
-    fn bf16(&mut self) -> Result<f32, BundleError> {
-        self.take().map(from_bf16)
-    }
     #[inline]
     fn varint(&mut self) -> Result<u32, BundleError> {
         // Most varints in a bundle (gaps between ids) are one byte.
@@ -112,7 +112,7 @@ impl Reader<'_> {
     fn posting_lists(
         &mut self,
         terms: usize,
-        codec: WeightCodec,
+        payload: Payload,
     ) -> Result<PostingLists, BundleError> {
         let total = self.count(1)?;
         let mut ends = Vec::with_capacity(terms);
@@ -128,7 +128,23 @@ impl Reader<'_> {
             .split_at_checked(total)
             .ok_or(BundleError::Truncated)?;
         self.0 = rest;
-        PostingLists::from_parts(codec, ends, bytes.to_vec()).ok_or(BundleError::OutOfRange)
+        PostingLists::from_parts(payload, ends, bytes.to_vec()).ok_or(BundleError::OutOfRange)
+    }
+
+    /// `n` bfloat16s.
+    fn bf16s(&mut self, n: usize) -> Result<Vec<f32>, BundleError> {
+        let bytes = self.bytes(n.saturating_mul(2))?;
+        Ok(bytes
+            .chunks_exact(2)
+            .map(|pair| from_bf16([pair[0], pair[1]]))
+            .collect())
+    }
+
+    /// The next `n` bytes.
+    fn bytes(&mut self, n: usize) -> Result<&[u8], BundleError> {
+        let (head, rest) = self.0.split_at_checked(n).ok_or(BundleError::Truncated)?;
+        self.0 = rest;
+        Ok(head)
     }
 
     /// A length-prefixed UTF-8 string.
@@ -193,6 +209,7 @@ impl Matcher {
             previous = key;
         }
         index.idf.iter().for_each(|&v| w.bf16(v));
+        w.0.extend_from_slice(&index.kinds);
         // Utterance weights keep bfloat16: a byte moved which questions clear the answer
         // threshold. Entry weights take a byte each with no such effect.
         let lists = [
@@ -210,6 +227,7 @@ impl Matcher {
         }
         w.len(index.utterance_entry.len());
         index.utterance_entry.iter().for_each(|&e| w.varint(e));
+        index.utterance_lengths.iter().for_each(|&v| w.bf16(v));
         w.len(index.vocabulary.words.len());
         for word in &index.vocabulary.words {
             w.string(word);
@@ -273,15 +291,17 @@ impl Matcher {
             key = key.checked_add(gap).ok_or(BundleError::OutOfRange)?;
             hashes.push(key);
         }
-        let idf = (0..terms)
-            .map(|_| r.bf16())
-            .collect::<Result<Vec<_>, _>>()?;
-        let utterance_postings = r.posting_lists(terms, WeightCodec::Bf16)?;
-        let entry_postings = r.posting_lists(terms, WeightCodec::Byte)?;
+        let idf = r.bf16s(terms)?;
+        // Kinds are not checked: a byte that is no kind weighs nothing.
+        let kinds = r.bytes(terms)?.to_vec();
+        let utterance_postings = r.posting_lists(terms, Payload::Count)?;
+        let entry_postings = r.posting_lists(terms, Payload::Byte)?;
         let utterances = r.count(1)?;
-        let utterance_entry = (0..utterances)
-            .map(|_| r.varint())
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut utterance_entry = Vec::with_capacity(utterances);
+        for _ in 0..utterances {
+            utterance_entry.push(r.varint()?);
+        }
+        let utterance_lengths = r.bf16s(utterances)?;
         let word_count = r.count(1)?;
         let mut words = Vec::with_capacity(word_count);
         for _ in 0..word_count {
@@ -295,10 +315,14 @@ impl Matcher {
             );
         }
         let pair_count = r.count(4)?;
-        let pairs = (0..pair_count)
-            .map(|_| r.u32().map(|p| ((p >> 16) as u16, p as u16)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let folding = Folding::from_sorted_pairs(pairs).ok_or(BundleError::OutOfRange)?;
+        let pairs = r.bytes(pair_count * 4)?.chunks_exact(4);
+        let pairs = pairs.map(|p| {
+            (
+                u16::from_le_bytes([p[2], p[3]]),
+                u16::from_le_bytes([p[0], p[1]]),
+            )
+        });
+        let folding = Folding::from_sorted_pairs(pairs.collect()).ok_or(BundleError::OutOfRange)?;
         if words.windows(2).any(|w| w[0] >= w[1]) {
             return Err(BundleError::OutOfRange);
         }
@@ -310,6 +334,9 @@ impl Matcher {
             index: Index {
                 hashes,
                 idf,
+                kinds,
+                kind_weights: config.ranking.by_kind_byte(),
+                utterance_lengths,
                 utterance_postings,
                 entry_postings,
                 utterance_entry,

@@ -10,7 +10,7 @@
 //! dictionary.
 
 use crate::normalize::normalize_chars;
-use crate::postings::{to_bf16_precision, PostingLists, WeightCodec};
+use crate::postings::{to_bf16_precision, weight_byte, weight_of_byte, Payload, PostingLists};
 use crate::script::Folding;
 use crate::tokenize::{tokenize, word_text, Token, TokenKind};
 use crate::typo::Vocabulary;
@@ -22,8 +22,8 @@ use std::collections::HashSet;
 /// with normalised weights.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Postings {
-    /// `(utterance, weight)`, by utterance.
-    utterances: Vec<(u32, f32)>,
+    /// `(utterance, times the token occurs in it)`, by utterance.
+    utterances: Vec<(u32, u8)>,
     /// `(entry, weight)` in the entry centroids, by entry.
     entries: Vec<(u32, f32)>,
 }
@@ -41,12 +41,18 @@ pub struct Index {
     /// Term keys ([`term_key`]), sorted; `postings[i]` belongs to `hashes[i]`.
     pub(crate) hashes: Vec<u32>,
     pub(crate) idf: Vec<f32>,
+    /// Each term's kind ([`TokenKind`] as a byte).
+    pub(crate) kinds: Vec<u8>,
+    /// The ranking weight of each kind, by its byte (0 for a byte that is no kind).
+    pub(crate) kind_weights: [f32; 8],
     /// For each term, the utterances that contain it.
     pub(crate) utterance_postings: PostingLists,
     /// For each term, the entry centroids that weigh it.
     pub(crate) entry_postings: PostingLists,
     /// The entry each utterance belongs to.
     pub(crate) utterance_entry: Vec<u32>,
+    /// The length of each utterance's vector before normalising ([`utterance_weight`]).
+    pub(crate) utterance_lengths: Vec<f32>,
     /// Entries indexed.
     pub(crate) entry_count: u32,
     /// idf of a token no entry contains: the most informative a token can be.
@@ -62,8 +68,9 @@ fn idf(entries: f32, df: f32) -> f32 {
     (1.0 + (entries - df + 0.5) / (df + 0.5)).ln()
 }
 
-/// Term key (widened), kind and kind-weighted term frequency, sorted by key.
-type WeightedTf = Vec<(u64, TokenKind, f32)>;
+/// Term key (widened), kind, kind-weighted term frequency and the count it comes from (at
+/// most 255), sorted by key.
+type WeightedTf = Vec<(u64, TokenKind, f32, u8)>;
 
 /// A sparse vector over token hashes.
 use crate::learn::Vector;
@@ -79,12 +86,33 @@ fn kind_weighted_tf(tokens: &[Token], weights: &RankingWeights) -> WeightedTf {
         let key = u64::from(term_key(t.hash));
         tf.entry(key).or_insert((t.kind, 0.0)).1 += 1.0;
     }
-    let mut out: Vec<(u64, TokenKind, f32)> = tf
+    let mut out: WeightedTf = tf
         .into_iter()
-        .map(|(hash, (kind, count))| (hash, kind, weights.kind(kind) * (1.0 + count.ln())))
+        .map(|(hash, (kind, count))| {
+            let count = count.min(255.0);
+            (
+                hash,
+                kind,
+                weights.kind(kind) * (1.0 + count.ln()),
+                count as u8,
+            )
+        })
         .collect();
-    out.sort_unstable_by_key(|&(hash, _, _)| hash);
+    out.sort_unstable_by_key(|&(hash, ..)| hash);
     out
+}
+
+/// An utterance posting's weight: kind weight × (1 + ln count) × idf, over the length of the
+/// utterance's vector (0 for a length of 0). The bundle ships the count, the term's kind and
+/// idf and the utterance's length, not the weight: a third fewer bytes for each utterance
+/// posting, and building and querying compute the weight alike, here.
+pub(crate) fn utterance_weight(kind_weight: f32, count: u8, idf: f32, length: f32) -> f32 {
+    let weight = kind_weight * (1.0 + f32::from(count).ln()) * idf;
+    if length > 0.0 {
+        weight / length
+    } else {
+        0.0
+    }
 }
 
 pub(crate) fn normalized(mut v: Vector) -> Vector {
@@ -130,7 +158,7 @@ impl Index {
         let mut df: HashMap<u64, u32> = HashMap::new();
         let mut last_entry: HashMap<u64, u32> = HashMap::new();
         for (e, tf) in &utterances {
-            for &(hash, _, _) in tf {
+            for &(hash, ..) in tf {
                 if last_entry.insert(hash, *e) != Some(*e) {
                     *df.entry(hash).or_insert(0) += 1;
                 }
@@ -139,17 +167,36 @@ impl Index {
         let n = entries.len().max(1) as f32;
         let idf_of = |hash: u64| idf(n, df.get(&hash).copied().unwrap_or(0) as f32);
 
+        // A term's kind is that of its first token: the kind is part of a token's hash, so
+        // tokens of two kinds share a key only if their hashes collide.
+        let mut kinds: HashMap<u64, TokenKind> = HashMap::new();
+        for (_, tf) in &utterances {
+            for &(hash, kind, ..) in tf {
+                kinds.entry(hash).or_insert(kind);
+            }
+        }
+        let kind_weights = weights.by_kind_byte();
+        // The utterance weights a query reads, as it computes them (see `utterance_weight`).
+        let shipped_weight = |hash: u64, count: u8, length: f32| {
+            let kind = kinds.get(&hash).map_or(0, |&k| k as usize);
+            let idf = to_bf16_precision(idf_of(hash));
+            utterance_weight(kind_weights[kind], count, idf, length)
+        };
         let mut postings: HashMap<u64, Postings> = HashMap::new();
         let mut centroids: Vec<Vector> = vec![Vector::default(); entries.len()];
+        let mut utterance_lengths = Vec::with_capacity(utterances.len());
         for (u, (e, tf)) in utterances.iter().enumerate() {
-            let v = normalized(tf.iter().map(|&(h, _, w)| (h, w * idf_of(h))).collect());
+            let v = normalized(tf.iter().map(|&(h, _, w, _)| (h, w * idf_of(h))).collect());
             for (&hash, &w) in &v {
-                postings
-                    .entry(hash)
-                    .or_default()
-                    .utterances
-                    .push((u as u32, w));
                 *centroids[*e as usize].entry(hash).or_insert(0.0) += w;
+            }
+            let squares = tf
+                .iter()
+                .map(|&(h, _, _, c)| shipped_weight(h, c, 1.0).powi(2));
+            utterance_lengths.push(to_bf16_precision(squares.sum::<f32>().sqrt()));
+            for &(hash, _, _, count) in tf {
+                let list = &mut postings.entry(hash).or_default().utterances;
+                list.push((u as u32, count));
             }
         }
         for (e, answer) in answers.iter().enumerate() {
@@ -158,8 +205,8 @@ impl Index {
             let v = normalized(
                 answer
                     .iter()
-                    .filter(|&&(h, _, _)| df.contains_key(&h))
-                    .map(|&(h, _, w)| (h, w * idf_of(h)))
+                    .filter(|&&(h, ..)| df.contains_key(&h))
+                    .map(|&(h, _, w, _)| (h, w * idf_of(h)))
                     .collect(),
             );
             let questions = centroids[e].len().max(1) as f32;
@@ -174,7 +221,7 @@ impl Index {
             .map(|(e, tf)| {
                 (
                     *e,
-                    normalized(tf.iter().map(|&(h, _, w)| (h, w * idf_of(h))).collect()),
+                    normalized(tf.iter().map(|&(h, _, w, _)| (h, w * idf_of(h))).collect()),
                 )
             })
             .collect();
@@ -206,13 +253,12 @@ impl Index {
             p.utterances.sort_unstable_by_key(|&(u, _)| u);
             p.entries.sort_unstable_by_key(|&(e, _)| e);
         }
-        // The lists hold weights at the precision the bundle ships, so the built index is the
-        // loaded one.
-        let mut utterance_postings = PostingLists::new(WeightCodec::Bf16);
-        let mut entry_postings = PostingLists::new(WeightCodec::Byte);
+        // The lists are held as the bundle ships them, so the built index is the loaded one.
+        let mut utterance_postings = PostingLists::new(Payload::Count);
+        let mut entry_postings = PostingLists::new(Payload::Byte);
         for (_, p) in &terms {
             utterance_postings.push(p.utterances.iter().copied());
-            entry_postings.push(p.entries.iter().copied());
+            entry_postings.push(p.entries.iter().map(|&(e, w)| (e, weight_byte(w))));
         }
         Index {
             idf: terms
@@ -220,6 +266,12 @@ impl Index {
                 .map(|(h, _)| to_bf16_precision(idf_of(*h)))
                 .collect(),
             hashes: terms.iter().map(|(h, _)| *h as u32).collect(),
+            kinds: terms
+                .iter()
+                .map(|(h, _)| kinds.get(h).map_or(0, |&k| k as u8))
+                .collect(),
+            kind_weights,
+            utterance_lengths,
             utterance_postings,
             entry_postings,
             utterance_entry: utterances.iter().map(|(e, _)| *e).collect(),
@@ -228,6 +280,23 @@ impl Index {
             vocabulary: Vocabulary::new(words),
             folding: full.keep(|c| used_chars.contains(&c)),
         }
+    }
+
+    /// Term `term`'s utterances and their weights (decoded on first use).
+    pub(crate) fn utterances_with(&self, term: usize) -> &[(u32, f32)] {
+        let kind = self.kinds.get(term).map_or(0, |&k| usize::from(k));
+        let kind_weight = self.kind_weights.get(kind).copied().unwrap_or(0.0);
+        let idf = self.idf.get(term).copied().unwrap_or(0.0);
+        self.utterance_postings.get(term, &|u, count| {
+            let length = self.utterance_lengths.get(u as usize);
+            utterance_weight(kind_weight, count, idf, length.copied().unwrap_or(0.0))
+        })
+    }
+
+    /// Term `term`'s entry centroids and their weights (decoded on first use).
+    pub(crate) fn entries_with(&self, term: usize) -> &[(u32, f32)] {
+        self.entry_postings
+            .get(term, &|_, byte| weight_of_byte(byte))
     }
 
     /// The position of a token (by its hash) in the dictionary.

@@ -1,45 +1,57 @@
 //! Posting lists kept in the bytes the bundle ships: loading a bundle copies them once and
 //! decodes nothing; a list is decoded the first time a query reads it, and kept.
 //!
-//! A list is its postings in id order, each an id gap (a LEB128 varint) and a weight
-//! ([`WeightCodec`]).
+//! A list is its postings in id order, each an id gap (a LEB128 varint) and a one-byte payload
+//! that the index turns into a weight ([`Payload`]).
 
 use std::sync::OnceLock;
 
-/// How a list stores its postings' weights.
+/// What a posting carries besides its id: a byte the index turns into a weight.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) enum WeightCodec {
-    /// bfloat16: 8 bits of mantissa, about 0.4 % apart (utterance weights).
+pub(crate) enum Payload {
+    /// How often the term occurs in the utterance (1 ..= 255). Most terms occur once, so the
+    /// gap's lowest bit says whether a count byte follows at all.
     #[default]
-    Bf16,
-    /// One byte ([`weight_of_byte`]): about 3 % apart (entry-centroid weights).
+    Count,
+    /// A weight byte ([`weight_of_byte`]), after every gap.
     Byte,
 }
 
-impl WeightCodec {
-    /// Appends `w`, rounded to the nearest weight the codec holds.
-    fn write(self, w: f32, out: &mut Vec<u8>) {
+impl Payload {
+    /// Appends one posting's gap and payload.
+    fn write(self, gap: u32, payload: u8, out: &mut Vec<u8>) {
         match self {
-            WeightCodec::Bf16 => {
-                let top = (to_bf16_precision(w).to_bits() >> 16) as u16;
-                out.extend_from_slice(&top.to_le_bytes());
+            Payload::Count if payload > 1 => {
+                push_varint(out, gap << 1 | 1);
+                out.push(payload);
             }
-            WeightCodec::Byte => out.push(weight_byte(w)),
+            Payload::Count => push_varint(out, gap << 1),
+            Payload::Byte => {
+                push_varint(out, gap);
+                out.push(payload);
+            }
         }
     }
 
-    /// The weight at the front of `bytes`, and what follows it; `None` if `bytes` ends early.
-    fn read(self, bytes: &[u8]) -> Option<(f32, &[u8])> {
-        match (self, bytes) {
-            (WeightCodec::Bf16, [low, high, rest @ ..]) => Some((from_bf16([*low, *high]), rest)),
-            (WeightCodec::Byte, [byte, rest @ ..]) => Some((weight_of_byte(*byte), rest)),
+    /// The gap and payload at the front of `bytes`, and what follows them; `None` if `bytes`
+    /// ends early or the varint is malformed.
+    fn read(self, bytes: &[u8]) -> Option<(u32, u8, &[u8])> {
+        // Most gaps are one byte.
+        let (gap, rest) = match bytes {
+            [byte, rest @ ..] if *byte < 0x80 => (u32::from(*byte), rest),
+            _ => read_varint(bytes)?,
+        };
+        match (self, rest) {
+            (Payload::Count, _) if gap & 1 == 0 => Some((gap >> 1, 1, rest)),
+            (Payload::Count, [count, rest @ ..]) => Some((gap >> 1, *count, rest)),
+            (Payload::Byte, [byte, rest @ ..]) => Some((gap, *byte, rest)),
             _ => None,
         }
     }
 }
 
 /// One term's postings, decoded: `(id, weight)`, ids ascending.
-type DecodedList = Box<[(u32, f32)]>;
+type DecodedList = Vec<(u32, f32)>;
 
 /// The posting lists of every term, end to end in one byte array.
 #[derive(Clone, Debug, Default)]
@@ -49,55 +61,63 @@ pub(crate) struct PostingLists {
     bytes: Vec<u8>,
     /// Each term's list once a query has read it.
     decoded: Vec<OnceLock<DecodedList>>,
-    codec: WeightCodec,
+    payload: Payload,
 }
 
 /// Lists are equal when their bytes are: which have been decoded does not matter.
 impl PartialEq for PostingLists {
     fn eq(&self, other: &Self) -> bool {
-        self.codec == other.codec && self.ends == other.ends && self.bytes == other.bytes
+        self.payload == other.payload && self.ends == other.ends && self.bytes == other.bytes
     }
 }
 
 impl PostingLists {
-    /// No lists yet; weights stored with `codec`.
-    pub fn new(codec: WeightCodec) -> Self {
+    /// No lists yet; postings carry `payload`.
+    pub fn new(payload: Payload) -> Self {
         PostingLists {
-            codec,
+            payload,
             ..PostingLists::default()
         }
     }
 
-    /// Appends the next term's list: `(id, weight)` with ids ascending.
-    pub fn push(&mut self, list: impl IntoIterator<Item = (u32, f32)>) {
+    /// Appends the next term's list: `(id, payload)` with ids ascending.
+    pub fn push(&mut self, list: impl IntoIterator<Item = (u32, u8)>) {
         let mut previous = 0;
-        for (id, w) in list {
-            push_varint(&mut self.bytes, id.wrapping_sub(previous));
-            self.codec.write(w, &mut self.bytes);
+        for (id, payload) in list {
+            self.payload
+                .write(id.wrapping_sub(previous), payload, &mut self.bytes);
             previous = id;
         }
         self.ends.push(self.bytes.len() as u32);
         self.decoded.push(OnceLock::new());
     }
 
-    /// Lists read from a bundle: where each ends in `bytes`. `None` unless the ends ascend
-    /// and the last is the end of `bytes`. What the lists hold is not checked here: reading
-    /// stops at a list's end or at malformed bytes, and ids are bounds-checked where used.
-    pub fn from_parts(codec: WeightCodec, ends: Vec<u32>, bytes: Vec<u8>) -> Option<Self> {
-        let ascending = ends.windows(2).all(|w| w[0] <= w[1]);
+    /// Lists read from a bundle: where each ends in `bytes` (ascending). `None` unless the
+    /// last is the end of `bytes`. What the lists hold is not checked here: reading stops at
+    /// a list's end or at malformed bytes, and ids are bounds-checked where used.
+    pub fn from_parts(payload: Payload, ends: Vec<u32>, bytes: Vec<u8>) -> Option<Self> {
         let whole = ends.last().map_or(0, |&e| e as usize) == bytes.len();
-        (ascending && whole).then(|| PostingLists {
-            decoded: (0..ends.len()).map(|_| OnceLock::new()).collect(),
+        let mut decoded = Vec::new();
+        decoded.resize_with(ends.len(), OnceLock::new);
+        whole.then_some(PostingLists {
             ends,
             bytes,
-            codec,
+            decoded,
+            payload,
         })
     }
 
-    /// The list of term `term`, decoded on first use (empty past the end).
-    pub fn get(&self, term: usize) -> &[(u32, f32)] {
+    /// The list of term `term` as `(id, weight)`, decoded on first use with `weigh(id,
+    /// payload)` (empty past the end). A list is decoded once: `weigh` must give the same
+    /// weights every time. (`dyn`: one copy of this code in the widget's wasm, not one per
+    /// kind of list.)
+    pub fn get(&self, term: usize, weigh: &dyn Fn(u32, u8) -> f32) -> &[(u32, f32)] {
         match self.decoded.get(term) {
-            Some(list) => list.get_or_init(|| self.read(term).collect()),
+            Some(list) => list.get_or_init(|| {
+                self.read(term)
+                    .map(|(id, payload)| (id, weigh(id, payload)))
+                    .collect()
+            }),
             None => &[],
         }
     }
@@ -112,7 +132,7 @@ impl PostingLists {
         Postings {
             bytes: self.bytes.get(start..end).unwrap_or(&[]),
             id: 0,
-            codec: self.codec,
+            payload: self.payload,
         }
     }
 
@@ -129,29 +149,24 @@ impl PostingLists {
     }
 }
 
-/// One term's postings, decoded as they are read: `(id, weight)`, ids ascending.
+/// One term's postings, decoded as they are read: `(id, payload)`, ids ascending.
 struct Postings<'a> {
     bytes: &'a [u8],
     id: u32,
-    codec: WeightCodec,
+    payload: Payload,
 }
 
 impl Iterator for Postings<'_> {
-    type Item = (u32, f32);
+    type Item = (u32, u8);
 
-    fn next(&mut self) -> Option<(u32, f32)> {
-        // Most gaps are one byte.
-        let (gap, rest) = match self.bytes {
-            [byte, rest @ ..] if *byte < 0x80 => (u32::from(*byte), rest),
-            _ => read_varint(self.bytes)?,
-        };
-        let Some((weight, rest)) = self.codec.read(rest) else {
+    fn next(&mut self) -> Option<(u32, u8)> {
+        let Some((gap, payload, rest)) = self.payload.read(self.bytes) else {
             self.bytes = &[];
             return None;
         };
         self.bytes = rest;
         self.id = self.id.wrapping_add(gap);
-        Some((self.id, weight))
+        Some((self.id, payload))
     }
 }
 
@@ -230,7 +245,7 @@ pub(crate) fn weight_byte(v: f32) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use super::{read_varint, weight_byte, weight_of_byte, PostingLists, WeightCodec};
+    use super::{read_varint, weight_byte, weight_of_byte, Payload, PostingLists};
 
     fn to_weight_precision(v: f32) -> f32 {
         weight_of_byte(weight_byte(v))
@@ -258,33 +273,43 @@ mod tests {
 
     #[test]
     fn each_term_gets_its_own_list_and_nothing_past_the_end() {
-        let mut lists = PostingLists::new(WeightCodec::Bf16);
-        lists.push([(0, 1.0), (4, 0.5), (300, -0.25)]);
+        let mut lists = PostingLists::new(Payload::Count);
+        lists.push([(0, 1), (4, 3), (300, 1), (301, 255)]);
         lists.push([]);
-        lists.push([(2, 0.25)]);
-        assert_eq!(lists.get(0), [(0, 1.0), (4, 0.5), (300, -0.25)]);
-        assert_eq!(lists.get(1), []);
-        assert_eq!(lists.get(2), [(2, 0.25)]);
-        assert_eq!(lists.get(3), []);
-        assert_eq!(lists.get(usize::MAX), []);
-        assert_eq!(lists.count(), 4);
-        // Weights are held at the codec's precision.
-        let mut bytes = PostingLists::new(WeightCodec::Byte);
-        bytes.push([(7, 0.3)]);
-        assert_eq!(bytes.get(0), [(7, 0.296875)]);
+        lists.push([(2, 1)]);
+        let count = &|_, count: u8| f32::from(count);
+        assert_eq!(
+            lists.get(0, count),
+            [(0, 1.0), (4, 3.0), (300, 1.0), (301, 255.0)]
+        );
+        assert_eq!(lists.get(1, count), []);
+        assert_eq!(lists.get(2, count), [(2, 1.0)]);
+        assert_eq!(lists.get(3, count), []);
+        assert_eq!(lists.get(usize::MAX, count), []);
+        assert_eq!(lists.count(), 5);
+        // A count of one takes no byte. List 0: gap 0; gap 4 << 1 | 1 and count 3; 296 << 1
+        // (two bytes); 1 << 1 | 1 and 255. List 2: gap 2 << 1.
+        assert_eq!(lists.parts().1.len(), 1 + 2 + 2 + 2 + 1);
+        // A list is decoded once; later reads keep its first weights.
+        assert_eq!(lists.get(2, &|_, _| 9.0), [(2, 1.0)]);
+        let mut bytes = PostingLists::new(Payload::Byte);
+        bytes.push([(7, weight_byte(0.3))]);
+        assert_eq!(bytes.get(0, &|_, b| weight_of_byte(b)), [(7, 0.296875)]);
     }
 
     #[test]
     fn a_list_cut_short_or_with_a_bad_varint_ends_where_its_bytes_stop_making_sense() {
-        // 0x85 0x01 is 133; a weight byte follows, then a gap with no weight.
-        let lists =
-            PostingLists::from_parts(WeightCodec::Byte, vec![4], vec![0x85, 0x01, 0x40, 0x02]);
+        // 0x85 0x01 is 133; a payload byte follows, then a gap with no payload.
+        let byte = &|_, b: u8| f32::from(b);
+        let lists = PostingLists::from_parts(Payload::Byte, vec![4], vec![0x85, 0x01, 0x40, 0x02]);
         let lists = lists.expect("the ends match the bytes");
-        assert_eq!(lists.get(0), [(133, weight_of_byte(0x40))]);
-        let overlong = PostingLists::from_parts(WeightCodec::Byte, vec![6], vec![0xFF; 6]);
-        assert_eq!(overlong.expect("ends match").get(0), []);
-        assert!(PostingLists::from_parts(WeightCodec::Bf16, vec![2, 1], vec![0; 2]).is_none());
-        assert!(PostingLists::from_parts(WeightCodec::Bf16, vec![3], vec![0; 2]).is_none());
+        assert_eq!(lists.get(0, byte), [(133, 64.0)]);
+        // A count flag with no count after it.
+        let lists = PostingLists::from_parts(Payload::Count, vec![2], vec![0x02, 0x05]);
+        assert_eq!(lists.expect("ends match").get(0, byte), [(1, 1.0)]);
+        let overlong = PostingLists::from_parts(Payload::Byte, vec![6], vec![0xFF; 6]);
+        assert_eq!(overlong.expect("ends match").get(0, byte), []);
+        assert!(PostingLists::from_parts(Payload::Count, vec![3], vec![0; 2]).is_none());
         assert_eq!(
             read_varint(&[0xFF, 0xFF, 0xFF, 0xFF, 0x0F]),
             Some((u32::MAX, &[][..]))

@@ -103,12 +103,8 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
     let mut centroid_dot = vec![0.0f32; entries];
     for q in &terms {
         let Some(term) = q.term else { continue };
-        add_postings(
-            &mut utterance_dot,
-            index.utterance_postings.get(term),
-            q.weight,
-        );
-        add_postings(&mut centroid_dot, index.entry_postings.get(term), q.weight);
+        add_postings(&mut utterance_dot, index.utterances_with(term), q.weight);
+        add_postings(&mut centroid_dot, index.entries_with(term), q.weight);
     }
     // The best utterance of each entry. Dots are never negative, and the bits of floats that
     // are not negative order as integers do: an integer max is one instruction, where the

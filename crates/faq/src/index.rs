@@ -107,7 +107,8 @@ fn kind_weighted_tf(tokens: &[Token], weights: &RankingWeights) -> WeightedTf {
 /// idf and the utterance's length, not the weight: a third fewer bytes for each utterance
 /// posting, and building and querying compute the weight alike, here.
 pub(crate) fn utterance_weight(kind_weight: f32, count: u8, idf: f32, length: f32) -> f32 {
-    let weight = kind_weight * (1.0 + f32::from(count).ln()) * idf;
+    // A count of 0 comes only from a malformed bundle: read as once, not as ln 0 = -inf.
+    let weight = kind_weight * (1.0 + f32::from(count.max(1)).ln()) * idf;
     if length > 0.0 {
         weight / length
     } else {

@@ -15,7 +15,7 @@
 //! gaps are LEB128 varints.
 
 use crate::index::Index;
-use crate::postings::{from_bf16, push_varint, read_varint, Payload, PostingLists};
+use crate::postings::{push_varint, read_varint, Payload, PostingLists};
 use crate::script::Folding;
 use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
@@ -78,6 +78,11 @@ impl Writer {
 
 struct Reader<'a>(&'a [u8]);
 
+/// A bfloat16 (little-endian bytes) as an `f32`.
+fn from_bf16(bytes: [u8; 2]) -> f32 {
+    f32::from_bits(u32::from(u16::from_le_bytes(bytes)) << 16)
+}
+
 impl Reader<'_> {
     fn take<const N: usize>(&mut self) -> Result<[u8; N], BundleError> {
         let (head, rest) = self
@@ -93,15 +98,7 @@ impl Reader<'_> {
     fn f32(&mut self) -> Result<f32, BundleError> {
         self.take().map(f32::from_le_bytes)
     }
-    #[inline]
     fn varint(&mut self) -> Result<u32, BundleError> {
-        // Most varints in a bundle (gaps between ids) are one byte.
-        if let Some((&byte, rest)) = self.0.split_first() {
-            if byte < 0x80 {
-                self.0 = rest;
-                return Ok(u32::from(byte));
-            }
-        }
         let (v, rest) = read_varint(self.0).ok_or(BundleError::Truncated)?;
         self.0 = rest;
         Ok(v)
@@ -123,12 +120,8 @@ impl Reader<'_> {
                 .ok_or(BundleError::OutOfRange)?;
             ends.push(end);
         }
-        let (bytes, rest) = self
-            .0
-            .split_at_checked(total)
-            .ok_or(BundleError::Truncated)?;
-        self.0 = rest;
-        PostingLists::from_parts(payload, ends, bytes.to_vec()).ok_or(BundleError::OutOfRange)
+        let bytes = self.bytes(total)?.to_vec();
+        PostingLists::from_parts(payload, ends, bytes).ok_or(BundleError::OutOfRange)
     }
 
     /// `n` bfloat16s.
@@ -210,8 +203,7 @@ impl Matcher {
         }
         index.idf.iter().for_each(|&v| w.bf16(v));
         w.0.extend_from_slice(&index.kinds);
-        // Utterance weights keep bfloat16: a byte moved which questions clear the answer
-        // threshold. Entry weights take a byte each with no such effect.
+        // Each list's length in bytes, so that a load can copy the lists without reading them.
         let lists = [
             index.utterance_postings.parts(),
             index.entry_postings.parts(),
@@ -305,14 +297,7 @@ impl Matcher {
         let word_count = r.count(1)?;
         let mut words = Vec::with_capacity(word_count);
         for _ in 0..word_count {
-            let len = r.count(1)?;
-            let (bytes, rest) = r.0.split_at(len);
-            r.0 = rest;
-            words.push(
-                std::str::from_utf8(bytes)
-                    .map_err(|_| BundleError::OutOfRange)?
-                    .to_owned(),
-            );
+            words.push(r.string()?);
         }
         let pair_count = r.count(4)?;
         let pairs = r.bytes(pair_count * 4)?.chunks_exact(4);

@@ -10,7 +10,7 @@
 //! dictionary.
 
 use crate::normalize::normalize_chars;
-use crate::postings::{to_bf16_precision, weight_byte, weight_of_byte, Payload, PostingLists};
+use crate::postings::{weight_byte, weight_of_byte, Payload, PostingLists};
 use crate::script::Folding;
 use crate::tokenize::{tokenize, word_text, Token, TokenKind};
 use crate::typo::Vocabulary;
@@ -78,6 +78,18 @@ use crate::learn::Vector;
 /// Entry-centroid weights smaller than this are dropped: a third fewer entry postings (and
 /// bundle bytes) for a change in ranking within ±0.4 points on every benchmark track.
 const CENTROID_PRUNE_BELOW: f32 = 0.02;
+
+/// `v` rounded (to nearest, ties to even) to bfloat16: 8 bits of mantissa, about 0.4 %. The
+/// bundle stores weights in 2 bytes; ranking cannot tell the difference.
+pub(crate) fn to_bf16_precision(v: f32) -> f32 {
+    let bits = v.to_bits();
+    let rounded = bits.wrapping_add(0x7FFF + ((bits >> 16) & 1)) & 0xFFFF_0000;
+    if v.is_finite() {
+        f32::from_bits(rounded)
+    } else {
+        v
+    }
+}
 
 /// Term frequencies of `tokens`, weighted by kind.
 fn kind_weighted_tf(tokens: &[Token], weights: &RankingWeights) -> WeightedTf {
@@ -183,14 +195,25 @@ impl Index {
             let idf = to_bf16_precision(idf_of(hash));
             utterance_weight(kind_weights[kind], count, idf, length)
         };
+        // Each utterance as a normalised vector: what the centroids sum and learn from.
+        let utterance_vectors: Vec<(u32, Vector)> = utterances
+            .iter()
+            .map(|(e, tf)| {
+                (
+                    *e,
+                    normalized(tf.iter().map(|&(h, _, w, _)| (h, w * idf_of(h))).collect()),
+                )
+            })
+            .collect();
         let mut postings: HashMap<u64, Postings> = HashMap::new();
         let mut centroids: Vec<Vector> = vec![Vector::default(); entries.len()];
-        let mut utterance_lengths = Vec::with_capacity(utterances.len());
-        for (u, (e, tf)) in utterances.iter().enumerate() {
-            let v = normalized(tf.iter().map(|&(h, _, w, _)| (h, w * idf_of(h))).collect());
-            for (&hash, &w) in &v {
+        for (e, v) in &utterance_vectors {
+            for (&hash, &w) in v {
                 *centroids[*e as usize].entry(hash).or_insert(0.0) += w;
             }
+        }
+        let mut utterance_lengths = Vec::with_capacity(utterances.len());
+        for (u, (_, tf)) in utterances.iter().enumerate() {
             let squares = tf
                 .iter()
                 .map(|&(h, _, _, c)| shipped_weight(h, c, 1.0).powi(2));
@@ -217,15 +240,6 @@ impl Index {
         }
         let sums = centroids;
         let mut centroids: Vec<Vector> = sums.iter().cloned().map(normalized).collect();
-        let utterance_vectors: Vec<(u32, Vector)> = utterances
-            .iter()
-            .map(|(e, tf)| {
-                (
-                    *e,
-                    normalized(tf.iter().map(|&(h, _, w, _)| (h, w * idf_of(h))).collect()),
-                )
-            })
-            .collect();
         crate::learn::refine(
             &mut centroids,
             &sums,

@@ -36,11 +36,7 @@ impl Payload {
     /// The gap and payload at the front of `bytes`, and what follows them; `None` if `bytes`
     /// ends early or the varint is malformed.
     fn read(self, bytes: &[u8]) -> Option<(u32, u8, &[u8])> {
-        // Most gaps are one byte.
-        let (gap, rest) = match bytes {
-            [byte, rest @ ..] if *byte < 0x80 => (u32::from(*byte), rest),
-            _ => read_varint(bytes)?,
-        };
+        let (gap, rest) = read_varint(bytes)?;
         match (self, rest) {
             (Payload::Count, _) if gap & 1 == 0 => Some((gap >> 1, 1, rest)),
             (Payload::Count, [count, rest @ ..]) => Some((gap >> 1, *count, rest)),
@@ -181,8 +177,18 @@ pub(crate) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
 
 /// The LEB128 varint at the front of `bytes`, and what follows it; `None` if `bytes` ends
 /// early or the number does not fit in a `u32`.
-#[inline(never)]
+#[inline]
 pub(crate) fn read_varint(bytes: &[u8]) -> Option<(u32, &[u8])> {
+    match bytes {
+        // Most varints (gaps between ids, list lengths) are one byte.
+        [byte, rest @ ..] if *byte < 0x80 => Some((u32::from(*byte), rest)),
+        _ => read_long_varint(bytes),
+    }
+}
+
+/// [`read_varint`] for a varint of more than one byte.
+#[inline(never)]
+fn read_long_varint(bytes: &[u8]) -> Option<(u32, &[u8])> {
     let mut v: u32 = 0;
     for (i, &byte) in bytes.iter().take(5).enumerate() {
         // The fifth byte carries the top 4 bits only; more would overflow a u32.
@@ -195,23 +201,6 @@ pub(crate) fn read_varint(bytes: &[u8]) -> Option<(u32, &[u8])> {
         }
     }
     None
-}
-
-/// `v` rounded (to nearest, ties to even) to bfloat16: 8 bits of mantissa, about 0.4 %. The
-/// bundle stores weights in 2 bytes; ranking cannot tell the difference.
-pub(crate) fn to_bf16_precision(v: f32) -> f32 {
-    let bits = v.to_bits();
-    let rounded = bits.wrapping_add(0x7FFF + ((bits >> 16) & 1)) & 0xFFFF_0000;
-    if v.is_finite() {
-        f32::from_bits(rounded)
-    } else {
-        v
-    }
-}
-
-/// A bfloat16 (little-endian bytes) as an `f32`.
-pub(crate) fn from_bf16(bytes: [u8; 2]) -> f32 {
-    f32::from_bits(u32::from(u16::from_le_bytes(bytes)) << 16)
 }
 
 /// An entry-centroid weight as the bundle ships it, in one byte: a sign bit, a 3-bit exponent

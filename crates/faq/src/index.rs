@@ -339,3 +339,19 @@ impl Index {
         (self.utterance_postings.count(), self.entry_postings.count())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::utterance_weight;
+
+    #[test]
+    fn an_utterance_weight_is_kind_times_log_count_times_idf_over_the_length() {
+        assert_eq!(utterance_weight(2.0, 1, 3.0, 4.0), 1.5);
+        let twice = utterance_weight(1.0, 2, 1.0, 1.0);
+        assert!((twice - (1.0 + 2f32.ln())).abs() < 1e-6, "{twice}");
+        // A length of 0 weighs nothing; a count of 0 (only in a malformed bundle) reads as
+        // once rather than as ln 0 = -inf.
+        assert_eq!(utterance_weight(1.0, 1, 1.0, 0.0), 0.0);
+        assert_eq!(utterance_weight(1.0, 0, 2.0, 1.0), 2.0);
+    }
+}

@@ -1,18 +1,24 @@
 //! The index as bytes: built at publish time, loaded by the widget without any JSON parsing.
 //!
 //! A [`Bundle`] is what the widget downloads: magic `KFB2`, the entries it shows (id, question,
-//! answer nodes), then the matcher. The matcher's layout: magic `KFX6`; the configuration as
-//! f32s; entry count and the idf of unknown tokens; the term dictionary (32-bit term keys as
-//! gaps from the previous one, then bf16 idf, then each term's kind as a byte); the utterance
-//! postings (id gap and how often the term occurs), then the entry postings (id gap and a
-//! weight byte): for each, their length in bytes in all, each term's list's length in bytes,
-//! then the lists as the index keeps them in memory (see the `postings` module), so that
-//! loading copies them and decodes nothing; the entry of every utterance, then the length of
-//! every utterance's vector (bf16: an utterance posting's weight is computed from its count,
-//! its term's kind and idf and this length, see `index::utterance_weight`); the vocabulary
-//! for typo correction (length-prefixed UTF-8); the Traditional → Simplified pairs the FAQ
-//! uses (`u16 << 16 | u16`). Fixed-width numbers are little-endian; counts, lengths, ids and
-//! gaps are LEB128 varints.
+//! answer nodes), then the matcher. The matcher's layout: magic `KFX7`; the configuration as
+//! f32s; entry count and the idf of unknown tokens; the term dictionary (32-bit term keys,
+//! ascending, then bf16 idf, then each term's kind as a byte); the utterance postings (id gap
+//! and how often the term occurs), then the entry postings (id gap and a weight byte): for
+//! each, their length in bytes in all, each term's list's length in bytes (u32), then the lists as
+//! the index keeps them in memory (see the `postings` module); the entry of every utterance
+//! (u32), then the length of every utterance's vector (bf16: an utterance posting's weight is
+//! computed from its count, its term's kind and idf and this length, see
+//! `index::utterance_weight`); the vocabulary for typo correction (its words, sorted, each
+//! ending in a newline, as one length-prefixed UTF-8 text); the Traditional → Simplified
+//! pairs the FAQ uses (`u16 << 16 | u16`). Numbers are little-endian; counts and lengths are
+//! LEB128 varints.
+//!
+//! Loading decodes no varints item by item: arrays are fixed-width, read in straight loops
+//! (list lengths summed into ends), and the lists themselves are copied whole. In a fresh
+//! page the browser runs wasm in its baseline code at first; there the varint loops cost
+//! milliseconds at 1,000 entries, and they made the browser compile the loading code again,
+//! optimised, on the other cores in the middle of the load (KFX6: 7–9 ms, KFX7: 2.7 ms).
 
 use crate::index::Index;
 use crate::postings::{push_varint, read_varint, Payload, PostingLists};
@@ -21,7 +27,7 @@ use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
 use std::fmt;
 
-const MAGIC: &[u8; 4] = b"KFX6";
+const MAGIC: &[u8; 4] = b"KFX7";
 
 /// Most entries a matcher may hold (far beyond any FAQ).
 const MAX_ENTRIES: u32 = 1 << 20;
@@ -66,6 +72,9 @@ impl Writer {
     }
     fn varint(&mut self, v: u32) {
         push_varint(&mut self.0, v);
+    }
+    fn u32s(&mut self, values: &[u32]) {
+        values.iter().for_each(|&v| self.u32(v));
     }
     fn len(&mut self, n: usize) {
         self.varint(u32::try_from(n).unwrap_or(u32::MAX));
@@ -112,16 +121,23 @@ impl Reader<'_> {
         payload: Payload,
     ) -> Result<PostingLists, BundleError> {
         let total = self.count(1)?;
-        let mut ends = Vec::with_capacity(terms);
+        let mut ends = self.u32s(terms)?;
         let mut end: u32 = 0;
-        for _ in 0..terms {
-            end = end
-                .checked_add(self.varint()?)
-                .ok_or(BundleError::OutOfRange)?;
-            ends.push(end);
+        for length_then_end in &mut ends {
+            end = end.saturating_add(*length_then_end);
+            *length_then_end = end;
         }
         let bytes = self.bytes(total)?.to_vec();
         PostingLists::from_parts(payload, ends, bytes).ok_or(BundleError::OutOfRange)
+    }
+
+    /// `n` little-endian u32s.
+    fn u32s(&mut self, n: usize) -> Result<Vec<u32>, BundleError> {
+        let bytes = self.bytes(n.saturating_mul(4))?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect())
     }
 
     /// `n` bfloat16s.
@@ -195,12 +211,7 @@ impl Matcher {
         w.u32(index.entry_count);
         w.f32(index.unknown_idf);
         w.len(index.hashes.len());
-        let mut previous = 0;
-        for &key in &index.hashes {
-            // Keys ascend: a gap takes 3 bytes where the key takes 4.
-            w.varint(key - previous);
-            previous = key;
-        }
+        w.u32s(&index.hashes);
         index.idf.iter().for_each(|&v| w.bf16(v));
         w.0.extend_from_slice(&index.kinds);
         // Each list's length in bytes, so that a load can copy the lists without reading them.
@@ -210,20 +221,18 @@ impl Matcher {
         ];
         for (ends, bytes) in lists {
             w.len(bytes.len());
+            // Lengths, not ends: most are a few bytes, and repeat, which gzip likes.
             let mut start = 0;
             for &end in ends {
-                w.varint(end - start);
+                w.u32(end - start);
                 start = end;
             }
             w.0.extend_from_slice(bytes);
         }
         w.len(index.utterance_entry.len());
-        index.utterance_entry.iter().for_each(|&e| w.varint(e));
+        w.u32s(&index.utterance_entry);
         index.utterance_lengths.iter().for_each(|&v| w.bf16(v));
-        w.len(index.vocabulary.words.len());
-        for word in &index.vocabulary.words {
-            w.string(word);
-        }
+        w.string(index.vocabulary.text());
         w.len(index.folding.pairs().len());
         for &(traditional, simplified) in index.folding.pairs() {
             w.u32(u32::from(traditional) << 16 | u32::from(simplified));
@@ -271,34 +280,17 @@ impl Matcher {
             return Err(BundleError::OutOfRange);
         }
         let unknown_idf = r.f32()?;
-        let terms = r.count(5)?;
-        let mut hashes = Vec::with_capacity(terms);
-        let mut key: u32 = 0;
-        for i in 0..terms {
-            let gap = r.varint()?;
-            // Strictly ascending: only the first key may equal the start.
-            if i > 0 && gap == 0 {
-                return Err(BundleError::OutOfRange);
-            }
-            key = key.checked_add(gap).ok_or(BundleError::OutOfRange)?;
-            hashes.push(key);
-        }
+        let terms = r.count(7)?;
+        let hashes = r.u32s(terms)?;
         let idf = r.bf16s(terms)?;
         // Kinds are not checked: a byte that is no kind weighs nothing.
         let kinds = r.bytes(terms)?.to_vec();
         let utterance_postings = r.posting_lists(terms, Payload::Count)?;
         let entry_postings = r.posting_lists(terms, Payload::Byte)?;
-        let utterances = r.count(1)?;
-        let mut utterance_entry = Vec::with_capacity(utterances);
-        for _ in 0..utterances {
-            utterance_entry.push(r.varint()?);
-        }
+        let utterances = r.count(6)?;
+        let utterance_entry = r.u32s(utterances)?;
         let utterance_lengths = r.bf16s(utterances)?;
-        let word_count = r.count(1)?;
-        let mut words = Vec::with_capacity(word_count);
-        for _ in 0..word_count {
-            words.push(r.string()?);
-        }
+        let words = r.string()?;
         let pair_count = r.count(4)?;
         let pairs = r.bytes(pair_count * 4)?.chunks_exact(4);
         let pairs = pairs.map(|p| {
@@ -308,7 +300,8 @@ impl Matcher {
             )
         });
         let folding = Folding::from_sorted_pairs(pairs.collect()).ok_or(BundleError::OutOfRange)?;
-        if words.windows(2).any(|w| w[0] >= w[1]) {
+        // Binary search needs the keys strictly ascending.
+        if hashes.windows(2).any(|pair| pair[0] >= pair[1]) {
             return Err(BundleError::OutOfRange);
         }
         // Posting ids are checked where a query uses them.
@@ -327,7 +320,7 @@ impl Matcher {
                 utterance_entry,
                 entry_count,
                 unknown_idf,
-                vocabulary: Vocabulary::from_sorted(words),
+                vocabulary: Vocabulary::from_text(words),
                 folding,
             },
             config,

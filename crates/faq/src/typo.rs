@@ -10,9 +10,11 @@ const MIN_CORRECTED_LEN: usize = 4;
 /// The FAQ's words and their one-deletion neighbourhoods.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Vocabulary {
-    /// Distinct stems of meaningful words, sorted.
-    pub words: Vec<String>,
-    /// `(hash of the word or of the word minus one character, index into words)`, sorted.
+    /// Distinct stems of meaningful words, sorted, each followed by a newline: one text, so
+    /// that loading a bundle copies it whole.
+    text: String,
+    /// `(hash of the word or of the word minus one character, where the word starts in
+    /// text)`, sorted.
     /// 32 bits of hash are plenty: every candidate is checked against the word itself.
     /// Made on first need (or by [`Vocabulary::prepare`]), not when a bundle loads: it is a
     /// third of the loading time, and the widget can make it once the panel is open.
@@ -22,7 +24,7 @@ pub(crate) struct Vocabulary {
 /// Two vocabularies are equal when their words are: the deletions follow from them.
 impl PartialEq for Vocabulary {
     fn eq(&self, other: &Self) -> bool {
-        self.words == other.words
+        self.text == other.text
     }
 }
 
@@ -63,7 +65,7 @@ fn within_one_edit(a: &str, b: &str) -> bool {
 
 /// Sorts `pairs` by hash, keeping the order of equal hashes: a byte-wise radix sort, a few
 /// hundred bytes of wasm where the standard sorts cost about 3 KB. Pairs arrive with their
-/// word numbers ascending, so the result is sorted by `(hash, word)`.
+/// words' places ascending, so the result is sorted by `(hash, place)`.
 fn sort_by_hash(pairs: &mut Vec<(u32, u32)>) {
     let mut scratch = vec![(0u32, 0u32); pairs.len()];
     for shift in (0..32).step_by(8) {
@@ -92,26 +94,38 @@ impl Vocabulary {
         words.retain(|w| w.chars().count() >= MIN_CORRECTED_LEN);
         words.sort_unstable();
         words.dedup();
-        Vocabulary::from_sorted(words)
+        Vocabulary::from_text(words.iter().flat_map(|w| [w, "\n"]).collect())
     }
 
-    /// Indexes `words` as a built vocabulary holds them: sorted, distinct, long enough.
-    /// (Loading a bundle takes this path, so the widget carries no string sort.)
-    pub fn from_sorted(words: Vec<String>) -> Self {
+    /// A vocabulary as [`Vocabulary::text`] gave it: sorted, distinct, long enough words,
+    /// each followed by a newline. (Loading a bundle takes this path, so the widget carries
+    /// no string sort.)
+    pub fn from_text(text: String) -> Self {
         Vocabulary {
-            words,
+            text,
             deletes: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The words, each followed by a newline.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The word that starts at byte `at` of the text.
+    fn word_at(&self, at: u32) -> &str {
+        let rest = self.text.get(at as usize..).unwrap_or_default();
+        rest.split('\n').next().unwrap_or_default()
     }
 
     /// The deletions table, made now if it was not yet.
     fn deletes(&self) -> &[(u32, u32)] {
         self.deletes.get_or_init(|| {
-            let words = &self.words;
-            let mut deletes: Vec<(u32, u32)> =
-                Vec::with_capacity(words.iter().map(|w| w.len() + 1).sum());
-            for (i, word) in words.iter().enumerate() {
-                deletes.extend(neighbourhood(word).map(|h| (h, i as u32)));
+            let mut deletes: Vec<(u32, u32)> = Vec::with_capacity(self.text.len());
+            let mut at = 0;
+            for word in self.text.split_terminator('\n') {
+                deletes.extend(neighbourhood(word).map(|h| (h, at)));
+                at += word.len() as u32 + 1;
             }
             sort_by_hash(&mut deletes);
             deletes.dedup();
@@ -134,7 +148,7 @@ impl Vocabulary {
         for h in neighbourhood(word) {
             let start = deletes.partition_point(|&(d, _)| d < h);
             for &(_, i) in deletes[start..].iter().take_while(|&&(d, _)| d == h) {
-                let candidate = &self.words[i as usize];
+                let candidate = self.word_at(i);
                 if within_one_edit(word, candidate) {
                     match found {
                         None => found = Some(i),
@@ -144,7 +158,7 @@ impl Vocabulary {
                 }
             }
         }
-        found.map(|i| self.words[i as usize].as_str())
+        found.map(|i| self.word_at(i))
     }
 }
 

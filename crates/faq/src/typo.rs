@@ -187,6 +187,16 @@ mod tests {
     }
 
     #[test]
+    fn a_vocabulary_text_from_a_malformed_bundle_still_corrects_its_words() {
+        // No newline at the end, an empty word, a word too short to correct.
+        let vocab = Vocabulary::from_text("cancel\n\nab\nrefund".to_owned());
+        assert_eq!(vocab.correct("refnd"), Some("refund"));
+        assert_eq!(vocab.correct("cancle"), Some("cancel"));
+        assert_eq!(vocab.correct("weather"), None);
+        assert_eq!(Vocabulary::from_text(String::new()).correct("refnd"), None);
+    }
+
+    #[test]
     fn one_edit() {
         for (a, b, want) in [
             ("cancle", "cancel", true),

@@ -5,14 +5,14 @@
 //! f32s; entry count and the idf of unknown tokens; the term dictionary (32-bit term keys,
 //! ascending, then bf16 idf, then each term's kind as a byte); the utterance postings (id gap
 //! and how often the term occurs), then the entry postings (id gap and a weight byte): for
-//! each, their length in bytes in all, each term's list's length in bytes (u32), then the lists as
-//! the index keeps them in memory (see the `postings` module); the entry of every utterance
-//! (u32), then the length of every utterance's vector (bf16: an utterance posting's weight is
-//! computed from its count, its term's kind and idf and this length, see
+//! each, their length in bytes in all, each term's list's length in bytes (u32), then the
+//! lists as the index keeps them in memory (see the `postings` module); the entry of every
+//! utterance (u32), then the length of every utterance's vector (bf16: an utterance posting's
+//! weight is computed from its count, its term's kind and idf and this length, see
 //! `index::utterance_weight`); the vocabulary for typo correction (its words, sorted, each
 //! ending in a newline, as one length-prefixed UTF-8 text); the Traditional → Simplified
-//! pairs the FAQ uses (`u16 << 16 | u16`). Numbers are little-endian; counts and lengths are
-//! LEB128 varints.
+//! pairs the FAQ uses (`u16 << 16 | u16`). Numbers are little-endian; the counts and lengths
+//! of sections are LEB128 varints.
 //!
 //! Loading decodes no varints item by item: arrays are fixed-width, read in straight loops
 //! (list lengths summed into ends), and the lists themselves are copied whole. In a fresh

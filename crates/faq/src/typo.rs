@@ -124,7 +124,11 @@ impl Vocabulary {
             let mut deletes: Vec<(u32, u32)> = Vec::with_capacity(self.text.len());
             let mut at = 0;
             for word in self.text.split_terminator('\n') {
-                deletes.extend(neighbourhood(word).map(|h| (h, at)));
+                // The tokeniser cuts words at 64 characters; a longer one can only come from
+                // a malformed bundle, and its neighbourhood would take quadratic time.
+                if word.len() <= 4 * 64 {
+                    deletes.extend(neighbourhood(word).map(|h| (h, at)));
+                }
                 at += word.len() as u32 + 1;
             }
             sort_by_hash(&mut deletes);
@@ -188,8 +192,10 @@ mod tests {
 
     #[test]
     fn a_vocabulary_text_from_a_malformed_bundle_still_corrects_its_words() {
-        // No newline at the end, an empty word, a word too short to correct.
-        let vocab = Vocabulary::from_text("cancel\n\nab\nrefund".to_owned());
+        // No newline at the end, an empty word, a word too short to correct, a word longer
+        // than any the tokeniser makes (its neighbourhood would take quadratic time).
+        let long = "x".repeat(1 << 20);
+        let vocab = Vocabulary::from_text(format!("cancel\n\nab\n{long}\nrefund"));
         assert_eq!(vocab.correct("refnd"), Some("refund"));
         assert_eq!(vocab.correct("cancle"), Some("cancel"));
         assert_eq!(vocab.correct("weather"), None);

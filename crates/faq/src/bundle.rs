@@ -159,9 +159,7 @@ impl Reader<'_> {
     /// A length-prefixed UTF-8 string.
     fn string(&mut self) -> Result<String, BundleError> {
         let len = self.count(1)?;
-        let (head, rest) = self.0.split_at(len);
-        self.0 = rest;
-        String::from_utf8(head.to_vec()).map_err(|_| BundleError::OutOfRange)
+        String::from_utf8(self.bytes(len)?.to_vec()).map_err(|_| BundleError::OutOfRange)
     }
 
     /// A count of items of at least `size` bytes each, checked against what is left.
@@ -292,14 +290,9 @@ impl Matcher {
         let utterance_lengths = r.bf16s(utterances)?;
         let words = r.string()?;
         let pair_count = r.count(4)?;
-        let pairs = r.bytes(pair_count * 4)?.chunks_exact(4);
-        let pairs = pairs.map(|p| {
-            (
-                u16::from_le_bytes([p[2], p[3]]),
-                u16::from_le_bytes([p[0], p[1]]),
-            )
-        });
-        let folding = Folding::from_sorted_pairs(pairs.collect()).ok_or(BundleError::OutOfRange)?;
+        let pairs = r.u32s(pair_count)?.into_iter();
+        let pairs = pairs.map(|p| ((p >> 16) as u16, p as u16)).collect();
+        let folding = Folding::from_sorted_pairs(pairs).ok_or(BundleError::OutOfRange)?;
         // Binary search needs the keys strictly ascending.
         if hashes.windows(2).any(|pair| pair[0] >= pair[1]) {
             return Err(BundleError::OutOfRange);

@@ -2,6 +2,7 @@
 //! ("refnd" → refund, "cancle" → cancel, "shiping" → ship), found through a table of
 //! single-character deletions (the SymSpell idea) instead of comparing against every word.
 
+use crate::index::term_key;
 use crate::tokenize::fnv_extend;
 
 /// Words shorter than this are never corrected: too many real words are one edit apart.
@@ -29,15 +30,14 @@ impl PartialEq for Vocabulary {
 }
 
 /// Hashes of `word` itself and of every string made by deleting one of its characters
-/// (FNV-1a over the UTF-8 bytes, as tokens are hashed).
+/// (FNV-1a over the UTF-8 bytes, as tokens are hashed, folded to 32 bits as term keys are).
 fn neighbourhood(word: &str) -> impl Iterator<Item = u32> + '_ {
     const START: u64 = 0xcbf2_9ce4_8422_2325;
     let bytes = word.as_bytes();
-    let fold = |h: u64| (h ^ (h >> 32)) as u32;
-    std::iter::once(fold(fnv_extend(START, bytes))).chain(word.char_indices().map(
+    std::iter::once(term_key(fnv_extend(START, bytes))).chain(word.char_indices().map(
         move |(at, c)| {
             let before = fnv_extend(START, bytes.get(..at).unwrap_or_default());
-            fold(fnv_extend(
+            term_key(fnv_extend(
                 before,
                 bytes.get(at + c.len_utf8()..).unwrap_or_default(),
             ))

@@ -17,6 +17,7 @@ pub fn ensure_build_tools() -> Result<(), String> {
     // The release widget rebuilds the standard library (`-Zbuild-std`): it needs the source.
     ensure_rustup("target", "wasm32-unknown-unknown")?;
     ensure_rustup("component", "rust-src")?;
+    fetch_std_dependencies()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
     ensure_npm_tools()
@@ -37,6 +38,25 @@ fn ensure_rustup(kind: &str, name: &str) -> Result<(), String> {
         .program("rustup")
         .args([kind, "add", name])
         .run()
+}
+
+/// Downloads the crates the standard library's source depends on (into Cargo's cache, a no-op
+/// once they are there): Trunk builds offline, and a fresh machine's cache lacks them.
+fn fetch_std_dependencies() -> Result<(), String> {
+    let sysroot = Step::new("rustc")
+        .program("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .ok_or("rustc --print sysroot failed")?;
+    let manifest = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+    let manifest = manifest.to_string_lossy();
+    // The library's manifest uses unstable Cargo features.
+    cargo(
+        "std sources: cargo fetch",
+        &["fetch", "--manifest-path", &manifest],
+    )
+    .env("RUSTC_BOOTSTRAP", "1")
+    .run()
 }
 
 fn ensure_trunk() -> Result<(), String> {

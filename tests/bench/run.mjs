@@ -54,9 +54,8 @@ try {
   await page.waitForFunction(() => window.results, null, { timeout: 600_000 });
   const results = await page.evaluate(() => window.results);
   // The first load and then the first query in a fresh page (medians of 5): the bench page's
-  // own first load comes after it has built the index, which already ran much of the same code.
+  // own first load comes after other tracks' loads and queries, which ran much of the same code.
   for (const t of results) {
-    writeFileSync(join(pageDir, "data", `${t.track}.kfx`), Buffer.from(await page.evaluate((name) => window.bundle(name), t.track)));
     const loads = [];
     const firstQueries = [];
     for (let i = 0; i < 5; i++) {

@@ -86,9 +86,10 @@ pub fn publish_faqs(from: &Path, to: &Path) -> Result<(), String> {
         let index = bundle.matcher.index();
         let (utterance_postings, entry_postings) = index.posting_count();
         println!(
-            "  {} terms, {} utterances, {utterance_postings} + {entry_postings} postings",
+            "  {} terms, {} utterances, {utterance_postings} + {entry_postings} postings, {} related words",
             index.term_count(),
-            index.utterance_count()
+            index.utterance_count(),
+            index.related_count()
         );
         let out = to.join(path.with_extension("kfb").file_name().unwrap_or_default());
         std::fs::write(&out, &bytes).map_err(|e| format!("writing {}: {e}", out.display()))?;
@@ -255,6 +256,12 @@ fn evaluate(
                 }
             }
             None => {
+                if answered && std::env::var_os("KEFU_EVAL_ERRORS").is_some() {
+                    eprintln!(
+                        "ANSWERED {:?} got {ids:?} ({:.3})",
+                        q.text, decision.confidence
+                    );
+                }
                 negatives.push(decision.confidence);
                 if q.kind == "oos-domain" {
                     domain += 1;

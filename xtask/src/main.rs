@@ -9,6 +9,7 @@ mod sizes;
 mod tools;
 
 use run::{cargo, project_root, Step};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -166,6 +167,30 @@ fn bench(tracks: &[String]) -> Result<(), String> {
     } else {
         tracks.to_vec()
     };
+    // Kefu's bundles are built here, as publishing builds them (natively, with the related
+    // words): the page loads them as the widget does.
+    let data = page.join("data");
+    std::fs::create_dir_all(&data).map_err(|e| format!("creating {}: {e}", data.display()))?;
+    for dir in &tracks {
+        let dir = Path::new(dir);
+        let own = dir.join("faq.json");
+        let faq = if own.is_file() {
+            own
+        } else {
+            root.join("www/demo/faq/zh-CN.json")
+        };
+        let entries = eval::load_faq(&faq)?;
+        let started = Instant::now();
+        let bytes = kefu_faq::Matcher::new(&entries).to_bytes();
+        let name = dir.file_name().unwrap_or_default().to_string_lossy();
+        println!(
+            "bench: {name}: bundle published in {:.0} ms ({} bytes)",
+            started.elapsed().as_secs_f64() * 1e3,
+            bytes.len()
+        );
+        let out = data.join(format!("{name}.kfx"));
+        std::fs::write(&out, bytes).map_err(|e| format!("writing {}: {e}", out.display()))?;
+    }
     Step::new("bench: Kefu vs Fuse.js vs MiniSearch in headless Chromium")
         .program("node")
         .arg("tests/bench/run.mjs")

@@ -4,7 +4,7 @@
 use kefu_faq::{Entry, Matcher};
 use wasm_bindgen::prelude::*;
 
-/// A matcher the page can build, serialise, reload and query.
+/// A matcher the page can load from a bundle and query.
 #[wasm_bindgen]
 pub struct BenchMatcher {
     matcher: Matcher,
@@ -18,21 +18,6 @@ pub fn entries_from_json(faq_json: &str) -> Result<Vec<Entry>, String> {
 
 #[wasm_bindgen]
 impl BenchMatcher {
-    /// Indexes a FAQ file.
-    #[wasm_bindgen(constructor)]
-    pub fn new(faq_json: &str) -> Result<BenchMatcher, JsError> {
-        let entries = entries_from_json(faq_json).map_err(|e| JsError::new(&e))?;
-        Ok(BenchMatcher {
-            matcher: Matcher::new(&entries),
-        })
-    }
-
-    /// The index as bytes, as a published bundle carries it.
-    #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.matcher.to_bytes()
-    }
-
     /// Loads an index from bytes, as the widget does.
     pub fn load(bytes: &[u8]) -> Result<BenchMatcher, JsError> {
         Matcher::from_bytes(bytes)

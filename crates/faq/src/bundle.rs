@@ -1,7 +1,7 @@
 //! The index as bytes: built at publish time, loaded by the widget without any JSON parsing.
 //!
 //! A [`Bundle`] is what the widget downloads: magic `KFB2`, the entries it shows (id, question,
-//! answer nodes), then the matcher. The matcher's layout: magic `KFX7`; the configuration as
+//! answer nodes), then the matcher. The matcher's layout: magic `KFX8`; the configuration as
 //! f32s; entry count and the idf of unknown tokens; the term dictionary (32-bit term keys,
 //! ascending, then bf16 idf, then each term's kind as a byte); the utterance postings (id gap
 //! and how often the term occurs), then the entry postings (id gap and a weight byte): for
@@ -10,7 +10,9 @@
 //! utterance (u32), then the length of every utterance's vector (bf16: an utterance posting's
 //! weight is computed from its count, its term's kind and idf and this length, see
 //! `index::utterance_weight`); the vocabulary for typo correction (its words, sorted, each
-//! ending in a newline, as one length-prefixed UTF-8 text); the Traditional → Simplified
+//! ending in a newline, as one length-prefixed UTF-8 text); the related words (their keys,
+//! ascending, then where each one's FAQ word starts in that text, both u32; see the
+//! `related` module); the Traditional → Simplified
 //! pairs the FAQ uses (`u16 << 16 | u16`). Numbers are little-endian; the counts and lengths
 //! of sections are LEB128 varints.
 //!
@@ -27,7 +29,7 @@ use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
 use std::fmt;
 
-const MAGIC: &[u8; 4] = b"KFX7";
+const MAGIC: &[u8; 4] = b"KFX8";
 
 /// Most entries a matcher may hold (far beyond any FAQ).
 const MAX_ENTRIES: u32 = 1 << 20;
@@ -231,6 +233,10 @@ impl Matcher {
         w.u32s(&index.utterance_entry);
         index.utterance_lengths.iter().for_each(|&v| w.bf16(v));
         w.string(index.vocabulary.text());
+        let (keys, words) = index.vocabulary.related();
+        w.len(keys.len());
+        w.u32s(keys);
+        w.u32s(words);
         w.len(index.folding.pairs().len());
         for &(traditional, simplified) in index.folding.pairs() {
             w.u32(u32::from(traditional) << 16 | u32::from(simplified));
@@ -289,6 +295,9 @@ impl Matcher {
         let utterance_entry = r.u32s(utterances)?;
         let utterance_lengths = r.bf16s(utterances)?;
         let words = r.string()?;
+        let related_count = r.count(8)?;
+        let related_keys = r.u32s(related_count)?;
+        let related_words = r.u32s(related_count)?;
         let pair_count = r.count(4)?;
         let pairs = r.u32s(pair_count)?.into_iter();
         let pairs = pairs.map(|p| ((p >> 16) as u16, p as u16)).collect();
@@ -313,7 +322,7 @@ impl Matcher {
                 utterance_entry,
                 entry_count,
                 unknown_idf,
-                vocabulary: Vocabulary::from_text(words),
+                vocabulary: Vocabulary::from_parts(words, related_keys, related_words),
                 folding,
             },
             config,

@@ -334,6 +334,11 @@ impl Index {
         self.hashes.len()
     }
 
+    /// Number of words the FAQ lacks that are read as a FAQ word close in meaning.
+    pub fn related_count(&self) -> usize {
+        self.vocabulary.related().0.len()
+    }
+
     /// Number of postings: `(utterance postings, entry postings)`.
     pub fn posting_count(&self) -> (usize, usize) {
         (self.utterance_postings.count(), self.entry_postings.count())

@@ -127,6 +127,23 @@ fn answers_in_any_script() {
     check("退款 refund 多久", "answer refund_time");
 }
 
+/// Publishing pairs the English words the FAQ lacks with its words closest in meaning.
+#[cfg(feature = "related")]
+#[test]
+fn words_the_faq_lacks_are_read_by_their_meaning() {
+    check("how long does a reimbursement take", "answer refund_time");
+    check("where is my delivery", "answer track_parcel");
+    check(
+        "how do I modify the shipping address",
+        "answer change_address",
+    );
+    // ... and the pairs travel in the bundle.
+    let matcher = Matcher::new(&shop());
+    assert!(!matcher.index.vocabulary.related().0.is_empty());
+    let loaded = Matcher::from_bytes(&matcher.to_bytes()).unwrap();
+    assert_eq!(loaded.decide("reimbursement").hits[0].entry, 3);
+}
+
 #[test]
 fn chit_chat_and_off_topic_are_never_answered() {
     for query in [

@@ -8,12 +8,17 @@ use crate::tokenize::fnv_extend;
 /// Words shorter than this are never corrected: too many real words are one edit apart.
 const MIN_CORRECTED_LEN: usize = 4;
 
-/// The FAQ's words and their one-deletion neighbourhoods.
+/// The FAQ's words, their one-deletion neighbourhoods, and the words close to them in meaning.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Vocabulary {
     /// Distinct stems of meaningful words, sorted, each followed by a newline: one text, so
     /// that loading a bundle copies it whole.
     text: String,
+    /// Keys ([`word_key`]) of words the FAQ does not use, ascending, paired when publishing
+    /// with the FAQ word closest to each in meaning (`crate::related`).
+    related_keys: Vec<u32>,
+    /// Where each of those FAQ words starts in `text`.
+    related_words: Vec<u32>,
     /// `(hash of the word or of the word minus one character, where the word starts in
     /// text)`, sorted.
     /// 32 bits of hash are plenty: every candidate is checked against the word itself.
@@ -22,27 +27,35 @@ pub(crate) struct Vocabulary {
     deletes: std::sync::OnceLock<Vec<(u32, u32)>>,
 }
 
-/// Two vocabularies are equal when their words are: the deletions follow from them.
+/// Two vocabularies are equal when their words and related words are: the deletions follow
+/// from them.
 impl PartialEq for Vocabulary {
     fn eq(&self, other: &Self) -> bool {
         self.text == other.text
+            && self.related_keys == other.related_keys
+            && self.related_words == other.related_words
     }
 }
 
-/// Hashes of `word` itself and of every string made by deleting one of its characters
-/// (FNV-1a over the UTF-8 bytes, as tokens are hashed, folded to 32 bits as term keys are).
+const START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// A word's key: FNV-1a over its UTF-8 bytes, as tokens are hashed, folded to 32 bits as term
+/// keys are.
+pub(crate) fn word_key(word: &str) -> u32 {
+    term_key(fnv_extend(START, word.as_bytes()))
+}
+
+/// Keys ([`word_key`]) of `word` itself and of every string made by deleting one of its
+/// characters.
 fn neighbourhood(word: &str) -> impl Iterator<Item = u32> + '_ {
-    const START: u64 = 0xcbf2_9ce4_8422_2325;
     let bytes = word.as_bytes();
-    std::iter::once(term_key(fnv_extend(START, bytes))).chain(word.char_indices().map(
-        move |(at, c)| {
-            let before = fnv_extend(START, bytes.get(..at).unwrap_or_default());
-            term_key(fnv_extend(
-                before,
-                bytes.get(at + c.len_utf8()..).unwrap_or_default(),
-            ))
-        },
-    ))
+    std::iter::once(word_key(word)).chain(word.char_indices().map(move |(at, c)| {
+        let before = fnv_extend(START, bytes.get(..at).unwrap_or_default());
+        term_key(fnv_extend(
+            before,
+            bytes.get(at + c.len_utf8()..).unwrap_or_default(),
+        ))
+    }))
 }
 
 /// Damerau–Levenshtein distance of at most one: one insertion, deletion, substitution or
@@ -89,20 +102,46 @@ fn sort_by_hash(pairs: &mut Vec<(u32, u32)>) {
 }
 
 impl Vocabulary {
-    /// Indexes `words` (any order, duplicates allowed).
+    /// Indexes `words` (any order, duplicates allowed), and, when publishing, pairs the
+    /// common English words they lack with the closest in meaning (`crate::related`).
     pub fn new(mut words: Vec<String>) -> Self {
-        words.retain(|w| w.chars().count() >= MIN_CORRECTED_LEN);
+        words.retain(|w| !w.is_empty());
         words.sort_unstable();
         words.dedup();
-        Vocabulary::from_text(words.iter().flat_map(|w| [w, "\n"]).collect())
+        let text = words.iter().flat_map(|w| [w, "\n"]).collect();
+        #[cfg(feature = "related")]
+        let related = {
+            let starts: Vec<u32> = words
+                .iter()
+                .scan(0u32, |at, w| {
+                    let start = *at;
+                    *at += w.len() as u32 + 1;
+                    Some(start)
+                })
+                .collect();
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let mut related: Vec<(u32, u32)> = crate::related::closest_in_meaning(&words)
+                .into_iter()
+                .map(|(word, i)| (word_key(word), starts[i]))
+                .collect();
+            sort_by_hash(&mut related);
+            related
+        };
+        #[cfg(not(feature = "related"))]
+        let related: Vec<(u32, u32)> = Vec::new();
+        let (keys, starts) = related.into_iter().unzip();
+        Vocabulary::from_parts(text, keys, starts)
     }
 
-    /// A vocabulary as [`Vocabulary::text`] gave it: sorted, distinct, long enough words,
-    /// each followed by a newline. (Loading a bundle takes this path, so the widget carries
-    /// no string sort.)
-    pub fn from_text(text: String) -> Self {
+    /// A vocabulary as [`Vocabulary::text`] and [`Vocabulary::related`] gave it: sorted,
+    /// distinct words, each followed by a newline, and the related words' keys (ascending)
+    /// and their FAQ words. (Loading a bundle takes this path, so the widget carries no string
+    /// sort. Keys out of order, or words that point anywhere, only misread a word.)
+    pub fn from_parts(text: String, related_keys: Vec<u32>, related_words: Vec<u32>) -> Self {
         Vocabulary {
             text,
+            related_keys,
+            related_words,
             deletes: std::sync::OnceLock::new(),
         }
     }
@@ -110,6 +149,12 @@ impl Vocabulary {
     /// The words, each followed by a newline.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The related words: their keys, ascending, and where each one's FAQ word starts in
+    /// the text.
+    pub fn related(&self) -> (&[u32], &[u32]) {
+        (&self.related_keys, &self.related_words)
     }
 
     /// The word that starts at byte `at` of the text.
@@ -125,8 +170,9 @@ impl Vocabulary {
             let mut at = 0;
             for word in self.text.split_terminator('\n') {
                 // The tokeniser cuts words at 64 characters; a longer one can only come from
-                // a malformed bundle, and its neighbourhood would take quadratic time.
-                if word.len() <= 4 * 64 {
+                // a malformed bundle, and its neighbourhood would take quadratic time. Words
+                // too short to be corrected are there only as related words' pairs.
+                if (MIN_CORRECTED_LEN..=4 * 64).contains(&word.len()) {
                     deletes.extend(neighbourhood(word).map(|h| (h, at)));
                 }
                 at += word.len() as u32 + 1;
@@ -142,8 +188,12 @@ impl Vocabulary {
         self.deletes();
     }
 
-    /// The FAQ word one edit away from `word`, if there is exactly one best.
+    /// The FAQ word `word` means: the one closest in meaning, if it was paired when the FAQ
+    /// was published, or else the one word one edit away, if there is exactly one.
     pub fn correct(&self, word: &str) -> Option<&str> {
+        if let Ok(i) = self.related_keys.binary_search(&word_key(word)) {
+            return self.related_words.get(i).map(|&at| self.word_at(at));
+        }
         if word.chars().count() < MIN_CORRECTED_LEN {
             return None;
         }
@@ -195,11 +245,14 @@ mod tests {
         // No newline at the end, an empty word, a word too short to correct, a word longer
         // than any the tokeniser makes (its neighbourhood would take quadratic time).
         let long = "x".repeat(1 << 20);
-        let vocab = Vocabulary::from_text(format!("cancel\n\nab\n{long}\nrefund"));
+        let vocab = Vocabulary::from_parts(format!("cancel\n\nab\n{long}\nrefund"), vec![], vec![]);
         assert_eq!(vocab.correct("refnd"), Some("refund"));
         assert_eq!(vocab.correct("cancle"), Some("cancel"));
         assert_eq!(vocab.correct("weather"), None);
-        assert_eq!(Vocabulary::from_text(String::new()).correct("refnd"), None);
+        assert_eq!(
+            Vocabulary::from_parts(String::new(), vec![], vec![]).correct("refnd"),
+            None
+        );
     }
 
     #[test]

@@ -382,6 +382,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         );
     }
     for track in &tracks {
+        // `dev/*` holds zh-offtopic, which has no FAQ of its own: without `--faq` it is skipped.
+        if faq.is_none() && !track.join("faq.json").exists() {
+            eprintln!(
+                "{}: skipped: no faq.json (give one with --faq)",
+                track.display()
+            );
+            continue;
+        }
         let r = evaluate(track, faq.as_deref(), config, &mut dump)?;
         if json {
             println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);

@@ -12,7 +12,7 @@
 use crate::normalize::normalize_chars;
 use crate::postings::{weight_byte, weight_of_byte, Payload, PostingLists};
 use crate::script::Folding;
-use crate::tokenize::{tokenize, word_text, Token, TokenKind};
+use crate::tokenize::{tokenize, word_text, Token, TokenKind, HAN_STOP_CHARS};
 use crate::typo::Vocabulary;
 use crate::{Entry, RankingWeights};
 use std::collections::HashMap;
@@ -293,7 +293,9 @@ impl Index {
             entry_count: entries.len() as u32,
             unknown_idf: idf(n, 0.0),
             vocabulary: Vocabulary::new(words),
-            folding: full.keep(|c| used_chars.contains(&c)),
+            // Function characters fold even when the FAQ never uses them: 嗎 unfolded would be
+            // a rare, telling character, where 吗 says nothing.
+            folding: full.keep(|c| used_chars.contains(&c) || HAN_STOP_CHARS.contains(c)),
         }
     }
 

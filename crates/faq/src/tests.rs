@@ -144,6 +144,18 @@ fn words_the_faq_lacks_are_read_by_their_meaning() {
     assert_eq!(loaded.decide("reimbursement").hits[0].entry, 3);
 }
 
+/// Regression: a FAQ that never wrote 吗 kept no 嗎 → 吗 fold, so a Traditional 嗎 counted as a
+/// rare, telling character and pulled the match down.
+#[test]
+fn traditional_function_characters_fold_even_when_the_faq_lacks_them() {
+    let entries = [entry("tea", "茶叶怎么保存", &[], &[], "密封避光。")];
+    let matcher = Matcher::new(&entries);
+    assert_eq!(
+        matcher.decide("茶葉怎麼保存嗎").confidence,
+        matcher.decide("茶叶怎么保存吗").confidence
+    );
+}
+
 #[test]
 fn chit_chat_and_off_topic_are_never_answered() {
     for query in [

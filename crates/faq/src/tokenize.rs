@@ -32,7 +32,7 @@ pub enum TokenKind {
 }
 
 /// Chinese characters that carry no topic on their own.
-const HAN_STOP_CHARS: &str = "了么也他们你吗吧呢和啊在她就很我是有的这那都";
+pub(crate) const HAN_STOP_CHARS: &str = "了么也他们你吗吧呢和啊在她就很我是有的这那都";
 
 /// One token: its kind, a 64-bit hash of its text, and where it came from in the input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

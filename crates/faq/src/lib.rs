@@ -274,16 +274,18 @@ impl Matcher {
 
     /// Ranks every entry for `query`, best first.
     pub fn rank(&self, query: &str) -> Ranking {
-        let index = &self.index;
-        let correct = |stem: &str| {
-            let unknown = index.term(tokenize::word_hash(stem)).is_none();
-            unknown
-                .then(|| index.vocabulary.correct(stem))
-                .flatten()
-                .map(str::to_owned)
-        };
-        let tokens = tokenize_correcting(query, &index.folding, &correct);
-        rank::rank(index, &self.config.ranking, &tokens)
+        let correct = |stem: &str| self.read_as(stem).map(str::to_owned);
+        let tokens = tokenize_correcting(query, &self.index.folding, &correct);
+        rank::rank(&self.index, &self.config.ranking, &tokens)
+    }
+
+    /// The FAQ word a query word (its stem) is read as, when the FAQ lacks it: the word
+    /// closest in meaning, or its typo fix.
+    fn read_as(&self, stem: &str) -> Option<&str> {
+        let unknown = self.index.term(tokenize::word_hash(stem)).is_none();
+        unknown
+            .then(|| self.index.vocabulary.correct(stem))
+            .flatten()
     }
 
     /// Decides what to do with `query`. Never panics, whatever the input.
@@ -341,10 +343,27 @@ impl Matcher {
     /// Why the entries rank as they do, for people tuning a FAQ.
     pub fn explain(&self, query: &str) -> Explanation {
         let ranking = self.rank(query);
+        let read_as = ranking
+            .terms
+            .iter()
+            .map(|t| {
+                let text = query
+                    .get(t.span.clone())
+                    .filter(|_| t.kind == TokenKind::Word)?;
+                let word = normalize::normalize(text, &self.index.folding);
+                let stem = if word.is_ascii() {
+                    english::stem(&word)
+                } else {
+                    word
+                };
+                self.read_as(&stem).map(str::to_owned)
+            })
+            .collect();
         Explanation {
             query: query.to_owned(),
             confidence: self.confidence(&ranking),
             ranking,
+            read_as,
         }
     }
 }
@@ -388,6 +407,8 @@ pub struct Explanation {
     pub ranking: Ranking,
     /// The calibrated confidence.
     pub confidence: f32,
+    /// For each of the ranking's terms, the FAQ word a word the FAQ lacks was read as.
+    pub read_as: Vec<Option<String>>,
 }
 
 impl fmt::Display for Explanation {
@@ -397,12 +418,12 @@ impl fmt::Display for Explanation {
             "query {:?}: confidence {:.3}, query length {:.3}",
             self.query, self.confidence, self.ranking.norm
         )?;
-        for t in &self.ranking.terms {
+        for (i, t) in self.ranking.terms.iter().enumerate() {
             let text = self.query.get(t.span.clone()).unwrap_or("?");
-            let known = if t.term.is_some() {
-                ""
-            } else {
-                "  (unknown to the FAQ)"
+            let known = match (t.term, self.read_as.get(i).cloned().flatten()) {
+                (_, Some(word)) => format!("  (read as {word:?})"),
+                (Some(_), None) => String::new(),
+                (None, None) => "  (unknown to the FAQ)".to_owned(),
             };
             writeln!(
                 f,

@@ -241,6 +241,9 @@ fn the_explanation_names_tokens_and_score_parts() {
     assert!(text.contains("HanPair \"退貨\""), "{text}");
     assert!(text.contains("(unknown to the FAQ)"), "{text}");
     assert!(text.contains("closest utterance"), "{text}");
+    let text = Matcher::new(&shop()).explain("cancle my order").to_string();
+    assert!(text.contains("\"cancle\" weight"), "{text}");
+    assert!(text.contains("(read as \"cancel\")"), "{text}");
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -193,20 +193,23 @@ fn set(config: &mut Config, assignment: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The FAQ a track is run against: its own `faq.json`, or else `fallback`.
+pub fn faq_for(track: &Path, fallback: Option<&Path>) -> Option<PathBuf> {
+    let own = track.join("faq.json");
+    if own.exists() {
+        Some(own)
+    } else {
+        fallback.map(Path::to_path_buf)
+    }
+}
+
 fn evaluate(
     track: &Path,
-    faq: Option<&Path>,
+    faq_path: &Path,
     config: Config,
     dump: &mut Option<std::fs::File>,
 ) -> Result<Report, String> {
-    let own_faq = track.join("faq.json");
-    let faq_path = if own_faq.exists() {
-        own_faq
-    } else {
-        faq.ok_or_else(|| format!("{} has no faq.json; give one with --faq", track.display()))?
-            .to_path_buf()
-    };
-    let entries = load_faq(&faq_path)?;
+    let entries = load_faq(faq_path)?;
     let queries = load_queries(&track.join("queries.jsonl"))?;
     let started = Instant::now();
     let matcher = Matcher::with_config(&entries, config);
@@ -383,14 +386,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     for track in &tracks {
         // `dev/*` holds zh-offtopic, which has no FAQ of its own: without `--faq` it is skipped.
-        if faq.is_none() && !track.join("faq.json").exists() {
+        let Some(faq_path) = faq_for(track, faq.as_deref()) else {
             eprintln!(
                 "{}: skipped: no faq.json (give one with --faq)",
                 track.display()
             );
             continue;
-        }
-        let r = evaluate(track, faq.as_deref(), config, &mut dump)?;
+        };
+        let r = evaluate(track, &faq_path, config, &mut dump)?;
         if json {
             println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
         } else {
@@ -408,6 +411,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_track_runs_against_its_own_faq_else_the_one_given() {
+        let own = crate::run::project_root().join("tests/tracks/zh-cn-shop");
+        let given = Path::new("given.json");
+        assert_eq!(faq_for(&own, Some(given)), Some(own.join("faq.json")));
+        let bare = Path::new("a-track-with-no-faq");
+        assert_eq!(faq_for(bare, Some(given)), Some(given.to_path_buf()));
+        assert_eq!(faq_for(bare, None), None);
+    }
 
     #[test]
     fn auroc_counts_pairs() {

@@ -173,12 +173,8 @@ fn bench(tracks: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&data).map_err(|e| format!("creating {}: {e}", data.display()))?;
     for dir in &tracks {
         let dir = Path::new(dir);
-        let own = dir.join("faq.json");
-        let faq = if own.is_file() {
-            own
-        } else {
-            root.join("www/demo/faq/zh-CN.json")
-        };
+        let demo = root.join("www/demo/faq/zh-CN.json");
+        let faq = eval::faq_for(dir, Some(&demo)).unwrap_or(demo);
         let entries = eval::load_faq(&faq)?;
         let started = Instant::now();
         let bytes = kefu_faq::Matcher::new(&entries).to_bytes();

@@ -156,7 +156,7 @@ impl Index {
                     tokens
                         .iter()
                         .filter(|t| t.kind == TokenKind::Word)
-                        .map(|t| word_text(text, t, &full)),
+                        .map(|t| word_text(text, t.start..t.end, &full)),
                 );
                 used_chars.extend(normalize_chars(text, &full).flatten().map(|n| n.c));
                 let tf = kind_weighted_tf(&tokens, weights);

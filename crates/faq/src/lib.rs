@@ -347,15 +347,8 @@ impl Matcher {
             .terms
             .iter()
             .map(|t| {
-                let text = query
-                    .get(t.span.clone())
-                    .filter(|_| t.kind == TokenKind::Word)?;
-                let word = normalize::normalize(text, &self.index.folding);
-                let stem = if word.is_ascii() {
-                    english::stem(&word)
-                } else {
-                    word
-                };
+                let stem = (t.kind == TokenKind::Word)
+                    .then(|| tokenize::word_text(query, t.span.clone(), &self.index.folding))?;
                 self.read_as(&stem).map(str::to_owned)
             })
             .collect();

@@ -76,9 +76,9 @@ pub(crate) fn word_hash(stem: &str) -> u64 {
     hash(TokenKind::Word, stem.as_bytes())
 }
 
-/// The stem that `token` (a word token of `text`) was hashed from.
-pub(crate) fn word_text(text: &str, token: &Token, folding: &Folding) -> String {
-    let word = normalize(text.get(token.start..token.end).unwrap_or(""), folding);
+/// The stem that the word token at `span` of `text` was hashed from.
+pub(crate) fn word_text(text: &str, span: std::ops::Range<usize>, folding: &Folding) -> String {
+    let word = normalize(text.get(span).unwrap_or(""), folding);
     if word.is_ascii() {
         english::stem(&word)
     } else {

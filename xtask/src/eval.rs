@@ -337,6 +337,19 @@ pub fn explain(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `cargo xtask stems`: the matcher's stem of each word on stdin, so that tools outside Rust
+/// key words exactly as the matcher does instead of keeping a copy of the stemmer.
+pub fn stems() -> Result<(), String> {
+    use std::io::{BufRead, Write};
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in std::io::stdin().lock().lines() {
+        let word = line.map_err(|e| format!("reading stdin: {e}"))?;
+        writeln!(out, "{word}\t{}", kefu_faq::english::stem(&word))
+            .map_err(|e| format!("writing stdout: {e}"))?;
+    }
+    out.flush().map_err(|e| format!("writing stdout: {e}"))
+}
+
 fn show(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"))
 }

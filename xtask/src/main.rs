@@ -29,6 +29,8 @@ commands:
                       matcher quality and speed on FAQ benchmark tracks (shipped defaults)
   explain FAQ_FILE QUESTION...
                       the verdict on each question, with its tokens and score parts
+  stems               each lower-case English word read from stdin (one a line) and its
+                      stem, tab-separated (tools/related_words.py keys its table by them)
   postgres COMMAND... run COMMAND with a throw-away PostgreSQL server, its URL in
                       KEFU_TEST_POSTGRES (e.g. `cargo xtask postgres cargo test -p kefu-server`)
 ";
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("eval") => eval::run(&args[1..]),
         Some("explain") => eval::explain(&args[1..]),
+        Some("stems") => eval::stems(),
         Some("bench") => bench(&args[1..]),
         Some("synthetic") => synthetic(&args[1..]),
         Some("build") => tools::ensure_build_tools().and_then(|()| build_widget()),

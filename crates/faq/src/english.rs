@@ -32,8 +32,8 @@ pub fn is_stop_word(stem: &str) -> bool {
 
 /// A light suffix-stripping stemmer for lower-case ASCII words: plurals, `-ing`, `-ed`, `-ly`.
 /// It conflates the forms shoppers type; it does not try to be linguistically complete.
-/// `tools/related_words.py` keys its word table by these stems with a copy of it: change
-/// both together (and remake `data/related-en.bin`).
+/// `tools/related_words.py` keys its word table by these stems (it asks `cargo xtask stems`):
+/// a change here means remaking `data/related-en.bin`.
 ///
 /// ```
 /// use kefu_faq::english::stem;

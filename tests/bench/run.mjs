@@ -13,13 +13,13 @@ if (!pageDir || tracks.length === 0) {
   process.exit(2);
 }
 
-// One JSON file per track with its FAQ (own or the demo's) and queries.
+// One JSON file per track with its FAQ and queries. The xtask has put the FAQ it published
+// Kefu's bundle from (the track's own, or the demo's) in data/NAME.faq.json.
 mkdirSync(join(pageDir, "data"), { recursive: true });
 const names = [];
 for (const dir of tracks) {
   const name = basename(dir);
-  const faqPath = existsSync(join(dir, "faq.json")) ? join(dir, "faq.json") : "www/demo/faq/zh-CN.json";
-  const faq = JSON.parse(readFileSync(faqPath, "utf8"));
+  const faq = JSON.parse(readFileSync(join(pageDir, "data", `${name}.faq.json`), "utf8"));
   const queries = readFileSync(join(dir, "queries.jsonl"), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
   writeFileSync(join(pageDir, "data", `${name}.json`), JSON.stringify({ faq, queries }));
   names.push(name);

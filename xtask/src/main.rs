@@ -171,7 +171,8 @@ fn bench(tracks: &[String]) -> Result<(), String> {
         tracks.to_vec()
     };
     // Kefu's bundles are built here, as publishing builds them (natively, with the related
-    // words): the page loads them as the widget does.
+    // words): the page loads them as the widget does. Each track's FAQ is copied next to its
+    // bundle, so that the JavaScript engines index the very same one.
     let data = page.join("data");
     std::fs::create_dir_all(&data).map_err(|e| format!("creating {}: {e}", data.display()))?;
     for dir in &tracks {
@@ -189,6 +190,9 @@ fn bench(tracks: &[String]) -> Result<(), String> {
         );
         let out = data.join(format!("{name}.kfx"));
         std::fs::write(&out, bytes).map_err(|e| format!("writing {}: {e}", out.display()))?;
+        // The same FAQ for Fuse.js and MiniSearch: the page script takes it from here.
+        let copy = data.join(format!("{name}.faq.json"));
+        std::fs::copy(&faq, &copy).map_err(|e| format!("copying {}: {e}", faq.display()))?;
     }
     Step::new("bench: Kefu vs Fuse.js vs MiniSearch in headless Chromium")
         .program("node")

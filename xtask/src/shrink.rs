@@ -1,5 +1,6 @@
-//! After Trunk: shorter wasm import/export names (the JS glue patched to match) and minified JS
-//! and CSS. Part of `cargo xtask build`.
+//! After Trunk: shorter wasm import/export names (the JS glue patched to match), minified JS
+//! and CSS, and a gzip copy of every text or wasm file for the server to send. Part of
+//! `cargo xtask build`.
 
 use crate::run::Step;
 use std::path::Path;
@@ -119,6 +120,47 @@ pub fn minify(dist: &Path) -> Result<(), String> {
             .arg(format!("--outfile={}", out.display()))
             .run()?;
         std::fs::rename(&out, &path).map_err(|e| format!("replacing {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Kinds of file compressed at build time: those the build makes and nothing changes later.
+/// Not JSON (the static order files' manifest is rewritten by `kefu-static-orders`, and a
+/// stale copy would be served) nor FAQ bundles (the server gzips those as it sends them).
+const COMPRESSIBLE: &[&str] = &["css", "html", "js", "mjs", "svg", "wasm"];
+
+/// Writes `file.gz` (gzip at its best level) next to each compressible file under `dir`, and
+/// deletes `.gz` files whose original is gone. The server sends a `.gz` copy to browsers that
+/// accept gzip (`precompressed_gzip`), so what shoppers download is what `sizes` reports.
+pub fn precompress(dir: &Path) -> Result<(), String> {
+    use flate2::{write::GzEncoder, Compression};
+    use std::io::Write;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("reading {}: {e}", dir.display()))?
+            .path();
+        let extension = path
+            .extension()
+            .and_then(|x| x.to_str())
+            .unwrap_or_default();
+        if path.is_dir() {
+            precompress(&path)?;
+        } else if extension == "gz" {
+            if !path.with_extension("").exists() {
+                std::fs::remove_file(&path)
+                    .map_err(|e| format!("removing {}: {e}", path.display()))?;
+            }
+        } else if COMPRESSIBLE.contains(&extension) {
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+            let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
+            gzip.write_all(&bytes).map_err(|e| e.to_string())?;
+            let gzip = gzip.finish().map_err(|e| e.to_string())?;
+            let mut out = path.clone().into_os_string();
+            out.push(".gz");
+            std::fs::write(&out, gzip).map_err(|e| format!("writing {out:?}: {e}"))?;
+        }
     }
     Ok(())
 }

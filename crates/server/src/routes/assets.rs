@@ -1,23 +1,31 @@
-//! Static files: the built widget under `/kefu/`, and the demo shop at `/` with `--demo`.
+//! Static files: the built widget under `/kefu/`, and the demo shop at `/` with `--demo`; each
+//! file's gzip copy (`file.gz`, written by `cargo xtask build`) to browsers that accept it.
 
 use crate::config::Config;
 use crate::AppState;
 use axum::http::{header, HeaderValue};
 use axum::Router;
+use std::path::Path;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 
 pub(super) fn router(config: &Config) -> Router<AppState> {
     // File names are stable (no hashes), so caches must revalidate; ETags make that cheap.
     let widget = SetResponseHeader::overriding(
-        ServeDir::new(&config.assets),
+        files(&config.assets),
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-cache"),
     );
     let router = Router::new().nest_service("/kefu", widget);
     if config.demo {
-        router.fallback_service(ServeDir::new(config.assets.join("demo")))
+        router.fallback_service(files(&config.assets.join("demo")))
     } else {
         router
     }
+}
+
+/// The files in `dir`, each as its `.gz` copy when there is one and the browser accepts gzip:
+/// the budgets are gzip sizes, and compressing once at build time costs no request anything.
+pub(super) fn files(dir: &Path) -> ServeDir {
+    ServeDir::new(dir).precompressed_gzip()
 }

@@ -18,7 +18,6 @@ use kefu_api::console::{Login, SignedIn};
 use std::convert::Infallible;
 use std::path::Path;
 use tokio::sync::broadcast::error::RecvError;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The console's pages may load only their own files and talk only to this server.
@@ -37,7 +36,7 @@ pub(super) fn api_router() -> Router<AppState> {
 /// The console's pages under `/console/`.
 pub(super) fn pages(assets: &Path) -> Router<AppState> {
     let pages = Router::new()
-        .fallback_service(ServeDir::new(assets.join("console")))
+        .fallback_service(super::assets::files(&assets.join("console")))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONSOLE_CSP),

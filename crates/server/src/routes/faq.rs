@@ -17,14 +17,21 @@ use axum::Router;
 use kefu_api::console::{check_question, FaqEdition, FaqPublished, NewFaqEntry, NewVariant};
 use kefu_api::{FaqFileEntry, Locale};
 use tower::ServiceExt;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
 /// The header that names the version of a served bundle.
 pub const VERSION_HEADER: &str = "kefu-faq-version";
 
+/// gzip for the bundle: it is made when a FAQ is published, so it is compressed per request
+/// (the ETag keeps that to a shopper's first load of each version).
+fn compressed() -> CompressionLayer {
+    CompressionLayer::new()
+}
+
 pub(super) fn api_router() -> Router<AppState> {
     Router::new()
-        .route("/faq/{locale}", get(bundle))
+        .route("/faq/{locale}", get(bundle).layer(compressed()))
         .route("/agent/faq/{locale}", get(edition))
         .route("/agent/faq/{locale}/entries", post(add_entry))
         .route(
@@ -36,7 +43,7 @@ pub(super) fn api_router() -> Router<AppState> {
 /// `/kefu/faq/{file}`: the published bundle when there is one, else the built file in
 /// `<assets>/faq/` (a server without a published FAQ serves what `cargo xtask build` made).
 pub(super) fn widget_router() -> Router<AppState> {
-    Router::new().route("/kefu/faq/{file}", get(widget_bundle))
+    Router::new().route("/kefu/faq/{file}", get(widget_bundle).layer(compressed()))
 }
 
 fn locale_of(tag: &str) -> Result<Locale, AppError> {
@@ -104,7 +111,7 @@ async fn widget_bundle(
             return Ok(response);
         }
     }
-    let files = ServeDir::new(state.config.assets.clone());
+    let files = ServeDir::new(&state.config.assets);
     let mut response = files
         .oneshot(request)
         .await

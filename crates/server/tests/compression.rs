@@ -1,0 +1,97 @@
+//! What goes over the wire: the built widget's `.gz` copies and the FAQ bundle gzipped for
+//! browsers that accept gzip, the plain bytes for those that do not.
+
+mod common;
+
+use axum::body::Bytes;
+use axum::http::{header, Request, StatusCode};
+use common::{Reply, TestServer};
+use flate2::{read::GzDecoder, write::GzEncoder, Compression};
+use http_body_util::Full;
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+async fn get(s: &TestServer, path: &str, gzip: bool) -> Reply {
+    let mut request = Request::get(format!("{}{path}", s.base));
+    if gzip {
+        request = request.header(header::ACCEPT_ENCODING, "gzip, deflate, br");
+    }
+    s.send(request.body(Full::<Bytes>::default()).unwrap())
+        .await
+}
+
+fn encoding(reply: &Reply) -> Option<&str> {
+    reply
+        .headers
+        .get(header::CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap())
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    GzDecoder::new(bytes).read_to_end(&mut out).unwrap();
+    out
+}
+
+#[tokio::test]
+async fn widget_files_go_as_their_gzip_copies_to_browsers_that_accept_gzip() {
+    let assets = tempfile::tempdir().unwrap();
+    let script = "window.kefu = function () { return 'Talk to a human'; };\n".repeat(50);
+    std::fs::write(assets.path().join("loader.js"), &script).unwrap();
+    let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
+    gzip.write_all(script.as_bytes()).unwrap();
+    std::fs::write(assets.path().join("loader.js.gz"), gzip.finish().unwrap()).unwrap();
+    std::fs::write(assets.path().join("kefu.css"), ".kefu{color:red}").unwrap();
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    let s = common::start(dir, &["--assets", assets.path().to_str().unwrap()], |_| {}).await;
+
+    let zipped = get(&s, "/kefu/loader.js", true).await;
+    assert_eq!(zipped.status, StatusCode::OK);
+    assert_eq!(encoding(&zipped), Some("gzip"));
+    assert!(
+        zipped.body.len() < script.len() / 10,
+        "{}",
+        zipped.body.len()
+    );
+    assert_eq!(gunzip(&zipped.body), script.as_bytes());
+    assert_eq!(
+        zipped.headers[header::CONTENT_TYPE],
+        "text/javascript",
+        "the type of the file, not of its copy"
+    );
+
+    let plain = get(&s, "/kefu/loader.js", false).await;
+    assert_eq!(encoding(&plain), None);
+    assert_eq!(plain.body, script.as_bytes());
+
+    // A file without a copy goes as it is, whatever the browser accepts.
+    let css = get(&s, "/kefu/kefu.css", true).await;
+    assert_eq!(encoding(&css), None);
+    assert_eq!(css.body, b".kefu{color:red}");
+}
+
+#[tokio::test]
+async fn the_faq_bundle_is_gzipped_for_browsers_that_accept_it() {
+    let s = common::server(&["--demo"]).await;
+    for path in ["/kefu/faq/zh-CN.kfb", "/api/v1/faq/zh-CN"] {
+        let plain = get(&s, path, false).await;
+        assert_eq!(plain.status, StatusCode::OK, "{path}");
+        assert_eq!(encoding(&plain), None, "{path}");
+        assert!(plain.body.starts_with(b"KFB2"), "{path}");
+
+        let zipped = get(&s, path, true).await;
+        assert_eq!(encoding(&zipped), Some("gzip"), "{path}");
+        assert!(zipped.body.len() < plain.body.len() * 2 / 3, "{path}");
+        assert_eq!(gunzip(&zipped.body), plain.body, "{path}");
+        // Still revalidated by version.
+        let etag = zipped.headers[header::ETAG].to_str().unwrap();
+        let cached = Request::get(format!("{}{path}", s.base))
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .header(header::IF_NONE_MATCH, etag)
+            .body(Full::<Bytes>::default())
+            .unwrap();
+        let cached = s.send(cached).await;
+        assert_eq!(cached.status, StatusCode::NOT_MODIFIED, "{path}");
+        assert!(cached.body.is_empty(), "{path}");
+    }
+}

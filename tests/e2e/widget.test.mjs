@@ -15,9 +15,15 @@ test("the shop pays only for the loader until the shopper touches the launcher",
   const { context, page, requests, errors } = await shopPage();
   assert.ok(requests.some((u) => u.endsWith("/kefu/loader.js")));
   assert.deepEqual(requests.filter((u) => WIDGET_FILES.test(u)), []);
-  const wasm = page.waitForRequest((r) => /kefu-widget_bg\.wasm/.test(r.url()));
+  // What the page paid over the wire for Kefu: the loader, gzipped, within the 3 KB budget.
+  const paid = await page.evaluate(() => performance.getEntriesByType("resource")
+    .filter((e) => e.name.includes("/kefu/"))
+    .map((e) => ({ name: e.name, wire: e.encodedBodySize, size: e.decodedBodySize })));
+  assert.deepEqual(paid.map((e) => new URL(e.name).pathname), ["/kefu/loader.js"]);
+  assert.ok(paid[0].wire < paid[0].size / 1.5 && paid[0].wire <= 3 * 1024, JSON.stringify(paid));
+  const wasm = page.waitForResponse((r) => /kefu-widget_bg\.wasm/.test(r.url()));
   await page.locator(".kefu-launcher").hover();
-  await wasm;
+  assert.equal((await wasm).headers()["content-encoding"], "gzip");
   assert.deepEqual(errors, []);
   await context.close();
 });

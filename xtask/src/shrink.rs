@@ -1,6 +1,6 @@
 //! After Trunk: shorter wasm import/export names (the JS glue patched to match), minified JS
-//! and CSS, and a gzip copy of every text or wasm file for the server to send. Part of
-//! `cargo xtask build`.
+//! and CSS, and Brotli and gzip copies of every text or wasm file for the server to send. Part
+//! of `cargo xtask build`.
 
 use crate::run::Step;
 use std::path::Path;
@@ -129,12 +129,11 @@ pub fn minify(dist: &Path) -> Result<(), String> {
 /// stale copy would be served) nor FAQ bundles (the server gzips those as it sends them).
 const COMPRESSIBLE: &[&str] = &["css", "html", "js", "mjs", "svg", "wasm"];
 
-/// Writes `file.gz` (gzip at its best level) next to each compressible file under `dir`, and
-/// deletes `.gz` files whose original is gone. The server sends a `.gz` copy to browsers that
-/// accept gzip (`precompressed_gzip`), so what shoppers download is what `sizes` reports.
+/// Writes `file.br` (Brotli) and `file.gz` (gzip), each at its best level, next to each
+/// compressible file under `dir`, and deletes copies whose original is gone. The server sends
+/// a copy to browsers that accept its encoding (`precompressed_br`, `precompressed_gzip`):
+/// Brotli to nearly all, gzip (what the budgets count and `sizes` reports) to the rest.
 pub fn precompress(dir: &Path) -> Result<(), String> {
-    use flate2::{write::GzEncoder, Compression};
-    use std::io::Write;
     let entries = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
     for entry in entries {
         let path = entry
@@ -146,7 +145,7 @@ pub fn precompress(dir: &Path) -> Result<(), String> {
             .unwrap_or_default();
         if path.is_dir() {
             precompress(&path)?;
-        } else if extension == "gz" {
+        } else if extension == "gz" || extension == "br" {
             if !path.with_extension("").exists() {
                 std::fs::remove_file(&path)
                     .map_err(|e| format!("removing {}: {e}", path.display()))?;
@@ -154,15 +153,36 @@ pub fn precompress(dir: &Path) -> Result<(), String> {
         } else if COMPRESSIBLE.contains(&extension) {
             let bytes =
                 std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-            let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
-            gzip.write_all(&bytes).map_err(|e| e.to_string())?;
-            let gzip = gzip.finish().map_err(|e| e.to_string())?;
-            let mut out = path.clone().into_os_string();
-            out.push(".gz");
-            std::fs::write(&out, gzip).map_err(|e| format!("writing {out:?}: {e}"))?;
+            for (suffix, copy) in [("gz", gzip(&bytes)), ("br", brotli(&bytes))] {
+                let mut out = path.clone().into_os_string();
+                out.push(".");
+                out.push(suffix);
+                std::fs::write(&out, copy?).map_err(|e| format!("writing {out:?}: {e}"))?;
+            }
         }
     }
     Ok(())
+}
+
+/// `bytes` gzipped at the best level.
+pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use flate2::{write::GzEncoder, Compression};
+    use std::io::Write;
+    let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
+    gzip.write_all(bytes).map_err(|e| e.to_string())?;
+    gzip.finish().map_err(|e| e.to_string())
+}
+
+/// `bytes` compressed with Brotli at its best quality.
+pub fn brotli(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,24 +1,15 @@
-//! The widget's size report: raw and gzip bytes of what a shop page downloads, FAQ bundles
-//! included.
+//! The widget's size report: raw, gzip and Brotli bytes of what a shop page downloads, FAQ
+//! bundles included (gzip, as the server sends them).
 
-use flate2::write::GzEncoder;
-use flate2::Compression;
-use std::io::Write;
+use crate::shrink::{brotli, gzip};
 use std::path::Path;
-
-/// Gzip size of `bytes` at the level servers use for static files.
-fn gzip_len(bytes: &[u8]) -> usize {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory").len()
-}
 
 /// Prints (and returns) the sizes of the loader, of the fallback form (fetched only when the
 /// widget cannot load), of the order card (fetched when the first one is shown), of the case
 /// line (fetched once a hand-off is taken) and of the widget's js, wasm and css in `dist`.
 pub fn report(dist: &Path) -> Result<String, String> {
     let mut out = String::from("widget sizes (bytes):\n");
-    let mut widget_gzip = 0;
+    let (mut widget_gzip, mut widget_brotli) = (0, 0);
     for (file, part_of_widget) in [
         ("loader.js", false),
         ("fallback.js", false),
@@ -31,18 +22,19 @@ pub fn report(dist: &Path) -> Result<String, String> {
         let path = dist.join(file);
         let bytes = std::fs::read(&path)
             .map_err(|e| format!("reading {}: {e} (build the widget first)", path.display()))?;
-        let gzip = gzip_len(&bytes);
+        let (gzip, brotli) = (gzip(&bytes)?.len(), brotli(&bytes)?.len());
         if part_of_widget {
             widget_gzip += gzip;
+            widget_brotli += brotli;
         }
         out.push_str(&format!(
-            "  {file:<22} {:>8} raw {:>8} gzip\n",
+            "  {file:<22} {:>8} raw {gzip:>8} gzip {brotli:>8} br\n",
             bytes.len(),
-            gzip
         ));
     }
     out.push_str(&format!(
-        "  widget on first open (js + wasm + css): {widget_gzip} gzip = {:.1} KB (budget 100 KB)\n",
+        "  widget on first open (js + wasm + css): {widget_gzip} gzip = {:.1} KB (budget 100 KB), \
+         {widget_brotli} br\n",
         widget_gzip as f64 / 1024.0
     ));
     out.push_str(&faq_bundles(&dist.join("faq"))?);
@@ -67,7 +59,7 @@ fn faq_bundles(dir: &Path) -> Result<String, String> {
             .map_err(|e| format!("{}: {e}", path.display()))?
             .entries
             .len();
-        let gzip = gzip_len(&bytes);
+        let gzip = gzip(&bytes)?.len();
         let name = format!(
             "faq/{}",
             path.file_name().unwrap_or_default().to_string_lossy()

@@ -1,5 +1,5 @@
-//! What goes over the wire: the built widget's `.gz` copies and the FAQ bundle gzipped for
-//! browsers that accept gzip, the plain bytes for those that do not.
+//! What goes over the wire: the built widget's `.br` and `.gz` copies and the FAQ bundle
+//! gzipped for browsers that accept them, the plain bytes for those that do not.
 
 mod common;
 
@@ -11,10 +11,11 @@ use http_body_util::Full;
 use std::io::{Read, Write};
 use std::sync::Arc;
 
-async fn get(s: &TestServer, path: &str, gzip: bool) -> Reply {
+/// GET `path`, accepting `encodings` (as a browser's `Accept-Encoding`) if any.
+async fn get(s: &TestServer, path: &str, encodings: &str) -> Reply {
     let mut request = Request::get(format!("{}{path}", s.base));
-    if gzip {
-        request = request.header(header::ACCEPT_ENCODING, "gzip, deflate, br");
+    if !encodings.is_empty() {
+        request = request.header(header::ACCEPT_ENCODING, encodings);
     }
     s.send(request.body(Full::<Bytes>::default()).unwrap())
         .await
@@ -34,18 +35,28 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 #[tokio::test]
-async fn widget_files_go_as_their_gzip_copies_to_browsers_that_accept_gzip() {
+async fn widget_files_go_as_their_brotli_or_gzip_copies_to_browsers_that_accept_them() {
     let assets = tempfile::tempdir().unwrap();
     let script = "window.kefu = function () { return 'Talk to a human'; };\n".repeat(50);
     std::fs::write(assets.path().join("loader.js"), &script).unwrap();
     let mut gzip = GzEncoder::new(Vec::new(), Compression::best());
     gzip.write_all(script.as_bytes()).unwrap();
     std::fs::write(assets.path().join("loader.js.gz"), gzip.finish().unwrap()).unwrap();
+    // Not a real Brotli stream: the test only needs to see which copy is sent.
+    std::fs::write(assets.path().join("loader.js.br"), b"brotli copy").unwrap();
     std::fs::write(assets.path().join("kefu.css"), ".kefu{color:red}").unwrap();
     let dir = Arc::new(tempfile::tempdir().unwrap());
     let s = common::start(dir, &["--assets", assets.path().to_str().unwrap()], |_| {}).await;
 
-    let zipped = get(&s, "/kefu/loader.js", true).await;
+    let brotli = get(&s, "/kefu/loader.js", "gzip, deflate, br, zstd").await;
+    assert_eq!(
+        encoding(&brotli),
+        Some("br"),
+        "Brotli first when both are accepted"
+    );
+    assert_eq!(brotli.body, b"brotli copy");
+
+    let zipped = get(&s, "/kefu/loader.js", "gzip, deflate").await;
     assert_eq!(zipped.status, StatusCode::OK);
     assert_eq!(encoding(&zipped), Some("gzip"));
     assert!(
@@ -60,12 +71,12 @@ async fn widget_files_go_as_their_gzip_copies_to_browsers_that_accept_gzip() {
         "the type of the file, not of its copy"
     );
 
-    let plain = get(&s, "/kefu/loader.js", false).await;
+    let plain = get(&s, "/kefu/loader.js", "").await;
     assert_eq!(encoding(&plain), None);
     assert_eq!(plain.body, script.as_bytes());
 
     // A file without a copy goes as it is, whatever the browser accepts.
-    let css = get(&s, "/kefu/kefu.css", true).await;
+    let css = get(&s, "/kefu/kefu.css", "gzip, br").await;
     assert_eq!(encoding(&css), None);
     assert_eq!(css.body, b".kefu{color:red}");
 }
@@ -74,12 +85,12 @@ async fn widget_files_go_as_their_gzip_copies_to_browsers_that_accept_gzip() {
 async fn the_faq_bundle_is_gzipped_for_browsers_that_accept_it() {
     let s = common::server(&["--demo"]).await;
     for path in ["/kefu/faq/zh-CN.kfb", "/api/v1/faq/zh-CN"] {
-        let plain = get(&s, path, false).await;
+        let plain = get(&s, path, "").await;
         assert_eq!(plain.status, StatusCode::OK, "{path}");
         assert_eq!(encoding(&plain), None, "{path}");
         assert!(plain.body.starts_with(b"KFB2"), "{path}");
 
-        let zipped = get(&s, path, true).await;
+        let zipped = get(&s, path, "gzip, deflate, br").await;
         assert_eq!(encoding(&zipped), Some("gzip"), "{path}");
         assert!(zipped.body.len() < plain.body.len() * 2 / 3, "{path}");
         assert_eq!(gunzip(&zipped.body), plain.body, "{path}");

@@ -1,5 +1,6 @@
 //! Static files: the built widget under `/kefu/`, and the demo shop at `/` with `--demo`; each
-//! file's gzip copy (`file.gz`, written by `cargo xtask build`) to browsers that accept it.
+//! file's Brotli or gzip copy (`file.br`, `file.gz`, written by `cargo xtask build`) to
+//! browsers that accept it.
 
 use crate::config::Config;
 use crate::AppState;
@@ -24,8 +25,9 @@ pub(super) fn router(config: &Config) -> Router<AppState> {
     }
 }
 
-/// The files in `dir`, each as its `.gz` copy when there is one and the browser accepts gzip:
-/// the budgets are gzip sizes, and compressing once at build time costs no request anything.
+/// The files in `dir`, each as its `.br` or `.gz` copy when there is one and the browser
+/// accepts that encoding (Brotli first): compressing once at build time, at the best level,
+/// costs no request anything.
 pub(super) fn files(dir: &Path) -> ServeDir {
-    ServeDir::new(dir).precompressed_gzip()
+    ServeDir::new(dir).precompressed_br().precompressed_gzip()
 }

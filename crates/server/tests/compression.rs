@@ -74,6 +74,18 @@ async fn widget_files_go_as_their_brotli_or_gzip_copies_to_browsers_that_accept_
     let plain = get(&s, "/kefu/loader.js", "").await;
     assert_eq!(encoding(&plain), None);
     assert_eq!(plain.body, script.as_bytes());
+    // A cache in front must keep the copies apart.
+    for reply in [&brotli, &zipped, &plain] {
+        assert!(
+            reply
+                .headers
+                .get_all(header::VARY)
+                .iter()
+                .any(|v| v.to_str().unwrap().contains("accept-encoding")),
+            "{:?}",
+            reply.headers
+        );
+    }
 
     // A file without a copy goes as it is, whatever the browser accepts.
     let css = get(&s, "/kefu/kefu.css", "gzip, br").await;

@@ -27,7 +27,12 @@ pub(super) fn router(config: &Config) -> Router<AppState> {
 
 /// The files in `dir`, each as its `.br` or `.gz` copy when there is one and the browser
 /// accepts that encoding (Brotli first): compressing once at build time, at the best level,
-/// costs no request anything.
-pub(super) fn files(dir: &Path) -> ServeDir {
-    ServeDir::new(dir).precompressed_br().precompressed_gzip()
+/// costs no request anything. `Vary: accept-encoding` keeps a shared cache in front from
+/// handing one browser's copy to another that cannot read it.
+pub(super) fn files(dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
+    SetResponseHeader::appending(
+        ServeDir::new(dir).precompressed_br().precompressed_gzip(),
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    )
 }

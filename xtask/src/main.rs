@@ -64,8 +64,8 @@ fn main() -> ExitCode {
 }
 
 /// Builds the widget in release mode (Trunk + wasm-opt) into `dist/`, publishes the demo FAQ
-/// files next to it as bundles the widget loads (`dist/faq/<locale>.kfb`), and writes a gzip
-/// copy of each file for the server to send.
+/// files next to it as bundles the widget loads (`dist/faq/<locale>.kfb`), and writes Brotli
+/// and gzip copies of each built file for the server to send.
 ///
 /// The wasm is built with the standard library rebuilt to abort at once on a panic, without
 /// formatting a message (about 15 KB gzip less: no panic strings, locations or formatter).

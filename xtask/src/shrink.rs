@@ -190,6 +190,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn built_files_get_brotli_and_gzip_copies_and_stale_copies_go() {
+        use std::io::Read;
+        let dir = std::env::temp_dir().join(format!("kefu-precompress-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("console")).unwrap();
+        let script = "console.log('kefu');\n".repeat(40);
+        std::fs::write(dir.join("loader.js"), &script).unwrap();
+        std::fs::write(dir.join("console/console.css"), "a{color:red}").unwrap();
+        std::fs::write(dir.join("kefu-orders.json"), "{}").unwrap();
+        std::fs::write(dir.join("gone.js.gz"), "stale").unwrap();
+        std::fs::write(dir.join("gone.js.br"), "stale").unwrap();
+        precompress(&dir).unwrap();
+        let mut unzipped = String::new();
+        let gz = std::fs::read(dir.join("loader.js.gz")).unwrap();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, script);
+        let mut unbrotlied = String::new();
+        let br = std::fs::read(dir.join("loader.js.br")).unwrap();
+        brotli::Decompressor::new(&br[..], 4096)
+            .read_to_string(&mut unbrotlied)
+            .unwrap();
+        assert_eq!(unbrotlied, script);
+        assert!(dir.join("console/console.css.br").exists(), "folders too");
+        assert!(
+            !dir.join("kefu-orders.json.gz").exists(),
+            "JSON is rewritten later"
+        );
+        assert!(!dir.join("gone.js.gz").exists() && !dir.join("gone.js.br").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn only_whole_names_are_replaced() {
         assert_eq!(
             replace_word(

@@ -185,6 +185,8 @@ fn set(config: &mut Config, assignment: &str) -> Result<(), String> {
         "closest" => &mut d.closest,
         "margin" => &mut d.margin,
         "chinese" => &mut d.chinese,
+        "agree_utterance" => &mut d.agree_utterance,
+        "agree_centroid" => &mut d.agree_centroid,
         "answer_at" => &mut d.answer_at,
         "suggest_at" => &mut d.suggest_at,
         _ => return Err(format!("no setting {name:?}")),
@@ -302,9 +304,11 @@ fn evaluate(
     })
 }
 
-/// Calibration data, one line per query: `label s1 s2 closest norm`, where label is 1 (top
-/// entry right), 0 (top entry wrong) or 2 (must decline), `s1` and `s2` the two best scores,
-/// `closest` the best entry's closest-utterance cosine and `norm` the query vector's length.
+/// Calibration data, one line per query: `label s1 s2 closest norm chinese agree_utterance
+/// agree_centroid`, where label is 1 (top entry right), 0 (top entry wrong) or 2 (must
+/// decline), `s1` and `s2` the two best scores, `closest` the best entry's closest-utterance
+/// cosine, `norm` the query vector's length, `chinese` the share of its weight on Chinese,
+/// and the last two 1 when no other ranked entry has a closer utterance, or centroid.
 fn write_features(
     file: &mut std::fs::File,
     ranking: &kefu_faq::rank::Ranking,
@@ -312,9 +316,21 @@ fn write_features(
 ) -> Result<(), String> {
     use std::io::Write;
     let s = |i: usize| ranking.scored.get(i).map_or(0.0, |s| s.score);
-    let closest = ranking.scored.first().map_or(0.0, |s| s.best_utterance);
-    writeln!(file, "{label} {} {} {closest} {}", s(0), s(1), ranking.norm)
-        .map_err(|e| e.to_string())
+    let first = ranking.scored.first();
+    let closest = first.map_or(0.0, |s| s.best_utterance);
+    let centroid = first.map_or(0.0, |s| s.centroid);
+    let rest = ranking.scored.iter().skip(1);
+    let agree_utterance = u8::from(rest.clone().all(|s| s.best_utterance <= closest));
+    let agree_centroid = u8::from(rest.clone().all(|s| s.centroid <= centroid));
+    writeln!(
+        file,
+        "{label} {} {} {closest} {} {} {agree_utterance} {agree_centroid}",
+        s(0),
+        s(1),
+        ranking.norm,
+        ranking.chinese
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// `cargo xtask explain FAQ_FILE QUESTION...`: the verdict on each question and why.

@@ -1,7 +1,7 @@
 //! The index as bytes: built at publish time, loaded by the widget without any JSON parsing.
 //!
 //! A [`Bundle`] is what the widget downloads: magic `KFB2`, the entries it shows (id, question,
-//! answer nodes), then the matcher. The matcher's layout: magic `KFX9`; the configuration as
+//! answer nodes), then the matcher. The matcher's layout: magic `KFXA`; the configuration as
 //! f32s; entry count and the idf of unknown tokens; the term dictionary (32-bit term keys,
 //! ascending, then bf16 idf, then each term's kind as a byte); the utterance postings (id gap
 //! and how often the term occurs), then the entry postings (id gap and a weight byte): for
@@ -19,7 +19,8 @@
 //! second byte, …), and ascending ones (keys, the entry of each utterance, the Traditional
 //! pairs) as the gaps between them: the high bytes of small numbers then sit together, and
 //! gzip shrinks them to almost nothing. The demo's English bundle went from 65.8 to 57.6 KB
-//! gzip (KFX8 → KFX9), at the same size before gzip.
+//! gzip (KFX8 → KFX9), at the same size before gzip. KFXA adds two decision weights (whether
+//! the closest utterance and the centroid agree on the best entry).
 //!
 //! Loading decodes no varints item by item: arrays are fixed-width, read in straight loops
 //! (gaps and list lengths summed), and the lists themselves are copied whole. In a fresh
@@ -34,7 +35,7 @@ use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
 use std::fmt;
 
-const MAGIC: &[u8; 4] = b"KFX9";
+const MAGIC: &[u8; 4] = b"KFXA";
 
 /// Most entries a matcher may hold (far beyond any FAQ).
 const MAX_ENTRIES: u32 = 1 << 20;
@@ -224,7 +225,7 @@ impl Reader<'_> {
     }
 }
 
-fn config_fields(c: &Config) -> [f32; 14] {
+fn config_fields(c: &Config) -> [f32; 16] {
     let (r, d) = (&c.ranking, &c.decision);
     [
         r.word,
@@ -241,6 +242,8 @@ fn config_fields(c: &Config) -> [f32; 14] {
         d.closest,
         d.margin,
         d.chinese,
+        d.agree_utterance,
+        d.agree_centroid,
     ]
 }
 
@@ -300,7 +303,7 @@ impl Matcher {
         if &r.take::<4>()? != MAGIC {
             return Err(BundleError::BadMagic);
         }
-        let mut f = [0.0f32; 17];
+        let mut f = [0.0f32; 19];
         for v in &mut f {
             *v = r.f32()?;
         }
@@ -322,9 +325,11 @@ impl Matcher {
                 closest: f[11],
                 margin: f[12],
                 chinese: f[13],
-                answer_at: f[14],
-                suggest_at: f[15],
-                suggest_within: f[16],
+                agree_utterance: f[14],
+                agree_centroid: f[15],
+                answer_at: f[16],
+                suggest_at: f[17],
+                suggest_within: f[18],
                 max_suggestions: r.varint()? as usize,
             },
         };

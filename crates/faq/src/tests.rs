@@ -188,6 +188,30 @@ fn an_empty_faq_declines_everything() {
 }
 
 #[test]
+fn confidence_is_higher_when_closest_utterance_and_centroid_agree() {
+    let matcher = Matcher::new(&shop());
+    let scored = |entry, score, best_utterance, centroid| rank::Scored {
+        entry,
+        score,
+        best_utterance,
+        centroid,
+    };
+    let ranking = |second| Ranking {
+        scored: vec![scored(0, 0.5, 0.6, 0.47), second],
+        norm: 6.0,
+        ..Ranking::default()
+    };
+    // Same scores; the runner-up has the closer utterance, then also the closer centroid.
+    let agree = matcher.confidence(&ranking(scored(1, 0.4, 0.5, 0.37)));
+    let utterance_elsewhere = matcher.confidence(&ranking(scored(1, 0.4, 0.7, 0.30)));
+    let both_elsewhere = matcher.confidence(&ranking(scored(1, 0.4, 0.61, 0.48)));
+    assert!(
+        agree > utterance_elsewhere,
+        "{agree} !> {utterance_elsewhere}"
+    );
+    assert!(agree > both_elsewhere + 0.1, "{agree} vs {both_elsewhere}");
+}
+#[test]
 fn hits_carry_spans_of_the_words_that_matched() {
     let query = "我想退貨 please";
     let d = Matcher::new(&shop()).decide(query);

@@ -187,6 +187,7 @@ fn set(config: &mut Config, assignment: &str) -> Result<(), String> {
         "chinese" => &mut d.chinese,
         "agree_utterance" => &mut d.agree_utterance,
         "agree_centroid" => &mut d.agree_centroid,
+        "agree_from" => &mut d.agree_from,
         "answer_at" => &mut d.answer_at,
         "suggest_at" => &mut d.suggest_at,
         _ => return Err(format!("no setting {name:?}")),

@@ -19,8 +19,8 @@
 //! second byte, …), and ascending ones (keys, the entry of each utterance, the Traditional
 //! pairs) as the gaps between them: the high bytes of small numbers then sit together, and
 //! gzip shrinks them to almost nothing. The demo's English bundle went from 65.8 to 57.6 KB
-//! gzip (KFX8 → KFX9), at the same size before gzip. KFXA adds two decision weights (whether
-//! the closest utterance and the centroid agree on the best entry).
+//! gzip (KFX8 → KFX9), at the same size before gzip. KFXA adds three decision settings (whether
+//! the closest utterance and the centroid agree on the best entry, and from what score).
 //!
 //! Loading decodes no varints item by item: arrays are fixed-width, read in straight loops
 //! (gaps and list lengths summed), and the lists themselves are copied whole. In a fresh
@@ -225,7 +225,7 @@ impl Reader<'_> {
     }
 }
 
-fn config_fields(c: &Config) -> [f32; 16] {
+fn config_fields(c: &Config) -> [f32; 17] {
     let (r, d) = (&c.ranking, &c.decision);
     [
         r.word,
@@ -244,6 +244,7 @@ fn config_fields(c: &Config) -> [f32; 16] {
         d.chinese,
         d.agree_utterance,
         d.agree_centroid,
+        d.agree_from,
     ]
 }
 
@@ -303,7 +304,7 @@ impl Matcher {
         if &r.take::<4>()? != MAGIC {
             return Err(BundleError::BadMagic);
         }
-        let mut f = [0.0f32; 19];
+        let mut f = [0.0f32; 20];
         for v in &mut f {
             *v = r.f32()?;
         }
@@ -327,9 +328,10 @@ impl Matcher {
                 chinese: f[13],
                 agree_utterance: f[14],
                 agree_centroid: f[15],
-                answer_at: f[16],
-                suggest_at: f[17],
-                suggest_within: f[18],
+                agree_from: f[16],
+                answer_at: f[17],
+                suggest_at: f[18],
+                suggest_within: f[19],
                 max_suggestions: r.varint()? as usize,
             },
         };

@@ -210,6 +210,16 @@ fn confidence_is_higher_when_closest_utterance_and_centroid_agree() {
         "{agree} !> {utterance_elsewhere}"
     );
     assert!(agree > both_elsewhere + 0.1, "{agree} vs {both_elsewhere}");
+    // A match too weak to mean anything gains nothing from agreeing with itself.
+    let weak = |second| Ranking {
+        scored: vec![scored(0, 0.1, 0.12, 0.09), second],
+        norm: 6.0,
+        ..Ranking::default()
+    };
+    assert_eq!(
+        matcher.confidence(&weak(scored(1, 0.05, 0.05, 0.05))),
+        matcher.confidence(&weak(scored(1, 0.05, 0.2, 0.1)))
+    );
 }
 #[test]
 fn hits_carry_spans_of_the_words_that_matched() {

@@ -185,6 +185,7 @@ fn set(config: &mut Config, assignment: &str) -> Result<(), String> {
         "closest" => &mut d.closest,
         "margin" => &mut d.margin,
         "chinese" => &mut d.chinese,
+        "chinese_known" => &mut d.chinese_known,
         "agree_utterance" => &mut d.agree_utterance,
         "agree_centroid" => &mut d.agree_centroid,
         "agree_from" => &mut d.agree_from,

@@ -19,8 +19,9 @@
 //! second byte, …), and ascending ones (keys, the entry of each utterance, the Traditional
 //! pairs) as the gaps between them: the high bytes of small numbers then sit together, and
 //! gzip shrinks them to almost nothing. The demo's English bundle went from 65.8 to 57.6 KB
-//! gzip (KFX8 → KFX9), at the same size before gzip. KFXA adds three decision settings (whether
-//! the closest utterance and the centroid agree on the best entry, and from what score).
+//! gzip (KFX8 → KFX9), at the same size before gzip. KFXA adds four decision settings (whether
+//! the closest utterance and the centroid agree on the best entry, and from what score; how
+//! much of a Chinese question the FAQ knows).
 //!
 //! Loading decodes no varints item by item: arrays are fixed-width, read in straight loops
 //! (gaps and list lengths summed), and the lists themselves are copied whole. In a fresh
@@ -225,7 +226,7 @@ impl Reader<'_> {
     }
 }
 
-fn config_fields(c: &Config) -> [f32; 17] {
+fn config_fields(c: &Config) -> [f32; 18] {
     let (r, d) = (&c.ranking, &c.decision);
     [
         r.word,
@@ -242,6 +243,7 @@ fn config_fields(c: &Config) -> [f32; 17] {
         d.closest,
         d.margin,
         d.chinese,
+        d.chinese_known,
         d.agree_utterance,
         d.agree_centroid,
         d.agree_from,
@@ -304,7 +306,7 @@ impl Matcher {
         if &r.take::<4>()? != MAGIC {
             return Err(BundleError::BadMagic);
         }
-        let mut f = [0.0f32; 20];
+        let mut f = [0.0f32; 21];
         for v in &mut f {
             *v = r.f32()?;
         }
@@ -326,12 +328,13 @@ impl Matcher {
                 closest: f[11],
                 margin: f[12],
                 chinese: f[13],
-                agree_utterance: f[14],
-                agree_centroid: f[15],
-                agree_from: f[16],
-                answer_at: f[17],
-                suggest_at: f[18],
-                suggest_within: f[19],
+                chinese_known: f[14],
+                agree_utterance: f[15],
+                agree_centroid: f[16],
+                agree_from: f[17],
+                answer_at: f[18],
+                suggest_at: f[19],
+                suggest_within: f[20],
                 max_suggestions: r.varint()? as usize,
             },
         };

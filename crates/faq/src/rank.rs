@@ -46,6 +46,8 @@ pub struct Ranking {
     pub norm: f32,
     /// Share of the query's weight (squared) on Chinese characters and pairs, `0.0..=1.0`.
     pub chinese: f32,
+    /// Share of the query's weight (squared) on tokens some entry has, `0.0..=1.0`.
+    pub known: f32,
 }
 
 /// How many of the best entries a ranking keeps.
@@ -76,6 +78,7 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
     }
     let mut norm2 = 0.0;
     let mut han2 = 0.0;
+    let mut known2 = 0.0;
     for (q, count) in terms.iter_mut().zip(&counts) {
         // An unknown word counts at the highest idf; its trigrams and pairs would only count it
         // again (and a corrected typo's trigrams, or a new pairing of known words, say little).
@@ -86,6 +89,9 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
         let idf = q.term.map_or(unknown, |i| index.idf[i]);
         q.weight = weights.kind(q.kind) * (1.0 + count.ln()) * idf;
         norm2 += q.weight * q.weight;
+        if q.term.is_some() {
+            known2 += q.weight * q.weight;
+        }
         if matches!(q.kind, TokenKind::HanChar | TokenKind::HanPair) {
             han2 += q.weight * q.weight;
         }
@@ -149,6 +155,7 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
         scored,
         norm,
         chinese: han2 / norm2,
+        known: known2 / norm2,
     }
 }
 

@@ -221,6 +221,40 @@ fn confidence_is_higher_when_closest_utterance_and_centroid_agree() {
         matcher.confidence(&weak(scored(1, 0.05, 0.2, 0.1)))
     );
 }
+
+#[test]
+fn a_chinese_question_the_faq_mostly_does_not_know_is_less_sure() {
+    let matcher = Matcher::new(&shop());
+    let ranking = |known| Ranking {
+        scored: vec![rank::Scored {
+            entry: 0,
+            score: 0.2,
+            best_utterance: 0.3,
+            centroid: 0.17,
+        }],
+        norm: 5.0,
+        chinese: 1.0,
+        known,
+        ..Ranking::default()
+    };
+    let (mostly_known, mostly_unknown) = (
+        matcher.confidence(&ranking(0.8)),
+        matcher.confidence(&ranking(0.3)),
+    );
+    assert!(
+        mostly_known > mostly_unknown + 0.1,
+        "{mostly_known} vs {mostly_unknown}"
+    );
+    // The same question with no Chinese in it does not care.
+    let english = |known| Ranking {
+        chinese: 0.0,
+        ..ranking(known)
+    };
+    assert_eq!(
+        matcher.confidence(&english(0.8)),
+        matcher.confidence(&english(0.3))
+    );
+}
 #[test]
 fn hits_carry_spans_of_the_words_that_matched() {
     let query = "我想退貨 please";

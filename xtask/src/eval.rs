@@ -306,11 +306,12 @@ fn evaluate(
     })
 }
 
-/// Calibration data, one line per query: `label s1 s2 closest norm chinese agree_utterance
-/// agree_centroid`, where label is 1 (top entry right), 0 (top entry wrong) or 2 (must
-/// decline), `s1` and `s2` the two best scores, `closest` the best entry's closest-utterance
-/// cosine, `norm` the query vector's length, `chinese` the share of its weight on Chinese,
-/// and the last two 1 when no other ranked entry has a closer utterance, or centroid.
+/// Calibration data for `tools/calibrate.py`, one line per query: `label s1 s2 closest norm
+/// chinese agree_utterance agree_centroid known`, where label is 1 (top entry right), 0 (top
+/// entry wrong) or 2 (must decline), `s1` and `s2` the two best scores, `closest` the best
+/// entry's closest-utterance cosine, `norm` the query vector's length, `chinese` the share of
+/// its weight on Chinese, the agreements 1 when no other ranked entry has a closer utterance,
+/// or centroid, and `known` the share of its weight on tokens the FAQ has.
 fn write_features(
     file: &mut std::fs::File,
     ranking: &kefu_faq::rank::Ranking,
@@ -326,11 +327,12 @@ fn write_features(
     let agree_centroid = u8::from(rest.clone().all(|s| s.centroid <= centroid));
     writeln!(
         file,
-        "{label} {} {} {closest} {} {} {agree_utterance} {agree_centroid}",
+        "{label} {} {} {closest} {} {} {agree_utterance} {agree_centroid} {}",
         s(0),
         s(1),
         ranking.norm,
-        ranking.chinese
+        ranking.chinese,
+        ranking.known
     )
     .map_err(|e| e.to_string())
 }

@@ -453,8 +453,13 @@ impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "query {:?}: confidence {:.3}, query length {:.3}",
-            self.query, self.confidence, self.ranking.norm
+            "query {:?}: confidence {:.3}, query length {:.3}, {:.0} % of it known to the FAQ, \
+             {:.0} % Chinese",
+            self.query,
+            self.confidence,
+            self.ranking.norm,
+            self.ranking.known * 100.0,
+            self.ranking.chinese * 100.0
         )?;
         for (i, t) in self.ranking.terms.iter().enumerate() {
             let text = self.query.get(t.span.clone()).unwrap_or("?");

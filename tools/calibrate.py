@@ -1,11 +1,12 @@
 """Searches kefu-faq's decision weights (`DecisionWeights` in crates/faq/src/lib.rs) on the tracks.
 
-The confidence is logistic(bias + w . x) with x = (ln of the best entry's undivided match, its
-closest utterance, the margin over the runner-up, the Chinese share h, h x ln of the share of the
-query the FAQ knows, the two agreements counted from a best score of `agree_from`). The search:
+The confidence is logistic(bias + w . x), x being `Matcher::confidence_inputs` (ln of the best
+entry's undivided match, its closest utterance, the margin over the runner-up, the Chinese share
+h, h x ln of the share of the query the FAQ knows, the two agreements counted from a best score
+of `agree_from`). The search:
 
-1. `cargo xtask eval --dump-features` writes each query's features on every track, with the
-   ranking of the current build (the decision weights do not change the ranking);
+1. `cargo xtask eval --dump-features` writes each query's x on every track, from the current
+   build (the decision weights other than `agree_from` do not change it);
 2. the direction of w is a seeded random search (evidence fixed at 1, margin kept >= 0) that
    answers the most in-scope questions over the English tracks and the Chinese shop tracks, with
    the answer threshold set as low as the limits allow: on every track must-decline questions
@@ -24,7 +25,6 @@ the limit can land on either side; round it up until the limits hold). The numbe
 must come from `cargo xtask eval` with the shipped defaults.
 """
 
-import json
 import math
 import subprocess
 import sys
@@ -36,7 +36,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval" / "dev"
 OWN = ROOT / "tests" / "tracks"
-AGREE_FROM = 0.12
 SEEDS = 6
 STEPS = 4000
 
@@ -58,28 +57,15 @@ CHINESE = ["zh-cn-shop", "zh-tw-shop"]
 
 
 def dump(name, folder, faq, out):
-    """Runs the eval on one track and reads its features."""
+    """Runs the eval on one track: each query's label and confidence inputs."""
     path = Path(out) / f"{name}.txt"
     args = ["cargo", "xtask", "eval", "--dump-features", str(path)]
     if faq:
         args += ["--faq", str(faq)]
     subprocess.run(args + [str(folder)], check=True, cwd=ROOT, capture_output=True)
-    entries = len(json.loads((faq or folder / "faq.json").read_text())["entries"])
-    return np.loadtxt(path, ndmin=2), entries
-
-
-def features(rows, entries):
-    """The confidence's inputs, in the order of the weights."""
-    label, s1, s2, closest, norm, chinese, agree_u, agree_c, known = rows.T
-    idf_max = math.log(1 + (entries + 0.5) / 0.5)
-    evidence = np.log(np.maximum(s1 * norm / idf_max, 1e-6))
-    counts = (s1 >= AGREE_FROM).astype(float)
-    x = np.stack(
-        [evidence, closest, s1 - s2, chinese, chinese * np.log(np.maximum(known, 1e-3)),
-         agree_u * counts, agree_c * counts],
-        axis=1,
-    )
-    x[s1 <= 0] = [-50, 0, 0, 0, 0, 0, 0]  # nothing ranked: never answered
+    rows = np.loadtxt(path, ndmin=2)
+    label, x = rows[:, 0], rows[:, 1:]
+    x[~np.isfinite(x[:, 0])] = [-50, 0, 0, 0, 0, 0, 0]  # nothing ranked: never answered
     return label, x
 
 
@@ -132,9 +118,8 @@ def main():
     with tempfile.TemporaryDirectory() as out:
         data = {}
         for name, (folder, faq, _) in TRACKS.items():
-            rows, entries = dump(name, folder, faq, out)
-            data[name] = features(rows, entries)
-            print(f"dumped {name}: {len(rows)} queries", file=sys.stderr)
+            data[name] = dump(name, folder, faq, out)
+            print(f"dumped {name}: {len(data[name][0])} queries", file=sys.stderr)
     # 1. The direction, Chinese-known weight at 0: the best of a few seeded searches.
     best, best_w = -1.0, None
     for seed in range(SEEDS):
@@ -167,7 +152,6 @@ def main():
     print(f"bias: {bias:.3f}")
     for n, v in zip(names, best_w * scale):
         print(f"{n}: {v:.3f}")
-    print(f"agree_from: {AGREE_FROM}")
     print(f"answer_at: above {low:.6f}, at most {high:.6f}")
     for n, (right, wrong, declined) in result.items():
         print(f"  {n:<18} answered right {right:.3f} wrong {wrong:.3f} must-decline {declined:.3f}")

@@ -259,7 +259,7 @@ fn evaluate(
                     eprintln!("MISS {:?} want {expect} got {:?}", q.text, ids);
                 }
                 if let Some(file) = dump {
-                    write_features(file, &ranking, if first { 1 } else { 0 })?;
+                    write_features(file, &matcher, &ranking, if first { 1 } else { 0 })?;
                 }
             }
             None => {
@@ -278,7 +278,7 @@ fn evaluate(
                     offtopic_declined += usize::from(!answered);
                 }
                 if let Some(file) = dump {
-                    write_features(file, &ranking, 2)?;
+                    write_features(file, &matcher, &ranking, 2)?;
                 }
             }
         }
@@ -306,35 +306,27 @@ fn evaluate(
     })
 }
 
-/// Calibration data for `tools/calibrate.py`, one line per query: `label s1 s2 closest norm
-/// chinese agree_utterance agree_centroid known`, where label is 1 (top entry right), 0 (top
-/// entry wrong) or 2 (must decline), `s1` and `s2` the two best scores, `closest` the best
-/// entry's closest-utterance cosine, `norm` the query vector's length, `chinese` the share of
-/// its weight on Chinese, the agreements 1 when no other ranked entry has a closer utterance,
-/// or centroid, and `known` the share of its weight on tokens the FAQ has.
+/// Calibration data for `tools/calibrate.py`, one line per query: the label, 1 (top entry
+/// right), 0 (top entry wrong) or 2 (must decline), then [`Matcher::confidence_inputs`]
+/// (`-inf 0 0 0 0 0 0` when no entry was ranked).
 fn write_features(
     file: &mut std::fs::File,
+    matcher: &Matcher,
     ranking: &kefu_faq::rank::Ranking,
     label: u8,
 ) -> Result<(), String> {
     use std::io::Write;
-    let s = |i: usize| ranking.scored.get(i).map_or(0.0, |s| s.score);
-    let first = ranking.scored.first();
-    let closest = first.map_or(0.0, |s| s.best_utterance);
-    let centroid = first.map_or(0.0, |s| s.centroid);
-    let rest = ranking.scored.iter().skip(1);
-    let agree_utterance = u8::from(rest.clone().all(|s| s.best_utterance <= closest));
-    let agree_centroid = u8::from(rest.clone().all(|s| s.centroid <= centroid));
-    writeln!(
-        file,
-        "{label} {} {} {closest} {} {} {agree_utterance} {agree_centroid} {}",
-        s(0),
-        s(1),
-        ranking.norm,
-        ranking.chinese,
-        ranking.known
-    )
-    .map_err(|e| e.to_string())
+    let inputs = matcher.confidence_inputs(ranking).unwrap_or([
+        f32::NEG_INFINITY,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ]);
+    let line: Vec<String> = inputs.iter().map(f32::to_string).collect();
+    writeln!(file, "{label} {}", line.join(" ")).map_err(|e| e.to_string())
 }
 
 /// `cargo xtask explain FAQ_FILE QUESTION...`: the verdict on each question and why.

@@ -348,35 +348,47 @@ impl Matcher {
     /// The calibrated confidence that the top entry answers the query.
     pub fn confidence(&self, ranking: &Ranking) -> f32 {
         let d = &self.config.decision;
-        let Some(first) = ranking.scored.first() else {
+        let Some(x) = self.confidence_inputs(ranking) else {
             return 0.0;
         };
+        let z = d.bias
+            + d.evidence * x[0]
+            + d.closest * x[1]
+            + d.margin * x[2]
+            + d.chinese * x[3]
+            + d.chinese_known * x[4]
+            + d.agree_utterance * x[5]
+            + d.agree_centroid * x[6];
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// What the confidence weighs, in the order of its weights ([`DecisionWeights`]: evidence,
+    /// closest, margin, chinese, chinese_known, agree_utterance, agree_centroid); `None` when
+    /// no entry was ranked. `cargo xtask eval --dump-features` writes these for
+    /// `tools/calibrate.py`.
+    pub fn confidence_inputs(&self, ranking: &Ranking) -> Option<[f32; 7]> {
+        let first = ranking.scored.first()?;
         let (s1, c1) = (first.score, first.best_utterance);
         let s2 = ranking.scored.get(1).map_or(0.0, |s| s.score);
         let undivided = (s1 * ranking.norm / self.index.unknown_idf).max(1e-6);
         // The two views of an entry (its closest utterance, all its wording) agreeing on the
         // winner is the strongest sign that it is right; disagreeing, the weakest.
-        let (mut agree_utterance, mut agree_centroid) = if s1 >= d.agree_from {
-            (d.agree_utterance, d.agree_centroid)
-        } else {
-            (0.0, 0.0)
-        };
+        let counts = s1 >= self.config.decision.agree_from;
+        let (mut agree_utterance, mut agree_centroid) = (counts, counts);
         for other in &ranking.scored[1..] {
-            if other.best_utterance > c1 {
-                agree_utterance = 0.0;
-            }
-            if other.centroid > first.centroid {
-                agree_centroid = 0.0;
-            }
+            agree_utterance &= other.best_utterance <= c1;
+            agree_centroid &= other.centroid <= first.centroid;
         }
-        let z = d.bias
-            + d.evidence * undivided.ln()
-            + d.closest * c1
-            + d.margin * (s1 - s2)
-            + ranking.chinese * (d.chinese + d.chinese_known * ranking.known.max(1e-3).ln())
-            + agree_utterance
-            + agree_centroid;
-        1.0 / (1.0 + (-z).exp())
+        let h = ranking.chinese;
+        Some([
+            undivided.ln(),
+            c1,
+            s1 - s2,
+            h,
+            h * ranking.known.max(1e-3).ln(),
+            f32::from(u8::from(agree_utterance)),
+            f32::from(u8::from(agree_centroid)),
+        ])
     }
 
     /// Does now the work loading leaves for later (the typo table), so that the first

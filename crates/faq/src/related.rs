@@ -11,11 +11,14 @@
 //! `related`): the bundle carries the pairs its FAQ needs, never the vectors, and the widget
 //! only looks pairs up.
 //!
-//! Word vectors put opposites close together (activate and deactivate, subscribe and
-//! unsubscribe): a pair whose words differ only by a negating prefix is never made, and the
-//! bar ([`MIN_SIMILARITY`]) keeps the looser neighbours out.
+//! Word vectors put opposites close together (activate and deactivate, open and close, buy
+//! and sell): a word is never paired with its opposite, whether a negating prefix makes it or
+//! WordNet lists the two as antonyms (`data/opposites-en.txt`, made by `tools/opposites.py`);
+//! it gets its closest FAQ word that is not one, if any. The bar ([`MIN_SIMILARITY`]) keeps
+//! the looser neighbours out.
 
-use crate::english::is_stop_word;
+use crate::english::{is_stop_word, stem};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The cosine a word needs with its closest FAQ word to be read as it. Measured on the
@@ -27,6 +30,9 @@ pub const MIN_SIMILARITY: f32 = 0.6;
 const NEGATING_PREFIXES: [&str; 8] = ["de", "dis", "il", "im", "in", "ir", "non", "un"];
 
 static DATA: &[u8] = include_bytes!("../data/related-en.bin");
+
+/// WordNet's antonyms ("close open"), one pair a line; `#` starts a comment line.
+static ANTONYMS: &str = include_str!("../data/opposites-en.txt");
 
 /// Components of a word vector.
 const DIMENSIONS: usize = 64;
@@ -95,6 +101,23 @@ fn dot(a: &WordVector, b: &WordVector) -> i32 {
         .fold(0, i32::wrapping_add)
 }
 
+/// Each stem's antonyms, stemmed as the table's words are.
+fn antonyms() -> &'static HashMap<String, Vec<String>> {
+    static ANTONYMS_BY_STEM: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    ANTONYMS_BY_STEM.get_or_init(|| {
+        let mut by_stem: HashMap<String, Vec<String>> = HashMap::new();
+        let pairs = ANTONYMS.lines().filter(|l| !l.starts_with('#'));
+        for (a, b) in pairs.filter_map(|l| l.split_once(' ')) {
+            let (a, b) = (stem(a), stem(b));
+            if a != b {
+                by_stem.entry(a.clone()).or_default().push(b.clone());
+                by_stem.entry(b).or_default().push(a);
+            }
+        }
+        by_stem
+    })
+}
+
 fn table() -> Option<&'static Table> {
     static TABLE: OnceLock<Option<Table>> = OnceLock::new();
     TABLE.get_or_init(|| Table::parse(DATA)).as_ref()
@@ -135,14 +158,18 @@ pub(crate) fn closest_in_meaning(vocabulary: &[&str]) -> Vec<(&'static str, usiz
             continue;
         }
         let v = &table.vectors[t];
+        let antonyms = antonyms().get(stem);
+        let opposes = |word: &str| {
+            negates(stem, word) || antonyms.is_some_and(|a| a.iter().any(|a| a == word))
+        };
         let (mut best, mut best_cosine) = (None, MIN_SIMILARITY);
         for &(i, k) in &known {
             let cosine = dot(v, &table.vectors[k]) as f32 / (table.norms[t] * table.norms[k]);
-            if cosine >= best_cosine {
+            if cosine >= best_cosine && !opposes(vocabulary[i]) {
                 (best, best_cosine) = (Some(i), cosine);
             }
         }
-        if let Some(i) = best.filter(|&i| !negates(stem, vocabulary[i])) {
+        if let Some(i) = best {
             pairs.push((stem, i));
         }
     }
@@ -189,5 +216,29 @@ mod tests {
         let faq = ["deactivate", "subscribe"];
         assert_eq!(closest(&faq, "activate"), None);
         assert_eq!(closest(&faq, "unsubscribe"), None);
+    }
+
+    #[test]
+    fn antonyms_are_never_paired_and_the_next_closest_word_is() {
+        let closest_stem = |faq: &[&str], word: &str| {
+            let faq: Vec<String> = faq.iter().map(|w| stem(w)).collect();
+            let faq: Vec<&str> = faq.iter().map(String::as_str).collect();
+            closest(&faq, &stem(word))
+        };
+        // Without the antonym list, each of these reads as its opposite (checked): "closing
+        // my account" was answered with how to open one.
+        assert_eq!(closest_stem(&["open"], "closing"), None);
+        assert_eq!(closest_stem(&["buy"], "sell"), None);
+        assert_eq!(closest_stem(&["increase"], "decrease"), None);
+        // A word close in meaning that is no opposite still pairs.
+        assert_eq!(
+            closest_stem(&["increase", "reduce"], "decrease"),
+            Some(stem("reduce"))
+        );
+        assert_eq!(
+            closest_stem(&["correct", "wrong"], "incorrect"),
+            Some(stem("wrong"))
+        );
+        assert_eq!(closest_stem(&["buy"], "purchase"), Some(stem("buy")));
     }
 }

@@ -49,7 +49,8 @@ pub struct Index {
     pub(crate) utterance_postings: PostingLists,
     /// For each term, the entry centroids that weigh it.
     pub(crate) entry_postings: PostingLists,
-    /// The entry each utterance belongs to.
+    /// The entry each utterance belongs to, ascending: an entry's utterances come together,
+    /// which ranking relies on to find each entry's closest one in a single pass.
     pub(crate) utterance_entry: Vec<u32>,
     /// The length of each utterance's vector before normalising ([`utterance_weight`]).
     pub(crate) utterance_lengths: Vec<f32>,

@@ -112,22 +112,24 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
         add_postings(&mut utterance_dot, index.utterances_with(term), q.weight);
         add_postings(&mut centroid_dot, index.entries_with(term), q.weight);
     }
-    // The best utterance of each entry. Dots are never negative, and the bits of floats that
-    // are not negative order as integers do: an integer max is one instruction, where the
-    // float comparison was a branch that mispredicted half the time, and in the browser cost
-    // half of the query time at 1,000 entries.
-    let mut best_bits = vec![0i32; entries];
-    for (&dot, &e) in utterance_dot.iter().zip(&index.utterance_entry) {
-        if let Some(best) = best_bits.get_mut(e as usize) {
-            *best = (*best).max(dot.to_bits() as i32);
-        }
-    }
     let mix = weights.best_utterance.clamp(0.0, 1.0);
     // Only the best few entries matter; keeping them in a short sorted list avoids sorting all.
     let mut scored: Vec<Scored> = Vec::with_capacity(MAX_RANKED + 1);
     // Plain loops and comparisons: the widget's wasm is optimised for size, and there a
-    // closure or `f32::min` per entry is a call.
-    for (e, (&centroid_dot, &best_bits)) in centroid_dot.iter().zip(&best_bits).enumerate() {
+    // closure or `f32::min` per entry is a call. The utterances come entry by entry (`Index::utterance_entry` ascends): each entry's
+    // closest one is the largest dot of its run. Dots are never negative, and the bits of
+    // floats that are not negative order as integers do: an integer max is one instruction,
+    // where the float comparison was a branch that mispredicted half the time.
+    let mut u = 0;
+    for (e, &centroid_dot) in centroid_dot.iter().enumerate() {
+        let mut best_bits = 0i32;
+        while let (Some(&dot), Some(&of)) = (utterance_dot.get(u), index.utterance_entry.get(u)) {
+            if of as usize > e {
+                break;
+            }
+            best_bits = best_bits.max(dot.to_bits() as i32);
+            u += 1;
+        }
         let best_dot = f32::from_bits(best_bits as u32);
         if centroid_dot <= 0.0 && best_dot <= 0.0 {
             continue;

@@ -12,8 +12,9 @@ const REPEAT = 5;
 
 // A fast engine is timed over every query PASSES times, and each query's time is its median
 // pass: a garbage collection or the machine's other work landing on one query in one pass
-// then no longer becomes that query's time (on 2 busy cores, one such hiccup put a 7 µs
-// track's p99 at 150–330 µs). The percentiles are then over the queries' own costs.
+// then no longer becomes that query's time (on 2 busy cores, such hiccups put a 7 µs
+// track's p99 at 98–328 µs in three runs of four). The percentiles are then over the
+// queries' own costs.
 const PASSES = 5;
 
 // At most this many queries per track, evenly spread, so that a slow engine on a large FAQ

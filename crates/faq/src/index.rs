@@ -5,9 +5,9 @@
 //! A token's weight in an utterance is `kind weight × (1 + ln tf) × idf`, where idf is computed
 //! over entries, and each utterance vector is L2-normalised, so a dot product with a query
 //! vector is a cosine. Each entry also gets a *centroid*: the normalised sum of its utterance
-//! vectors plus a little of its answer, then sharpened at build time (a leave-one-out margin perceptron) so that words entries
-//! share count less than words that tell them apart. Both kinds of postings live in one term
-//! dictionary.
+//! vectors plus a little of its answer, then sharpened at build time (a leave-one-out margin
+//! perceptron) so that words entries share count less than words that tell them apart. Both
+//! kinds of postings live in one term dictionary.
 
 use crate::normalize::normalize_chars;
 use crate::postings::{weight_byte, weight_of_byte, Payload, PostingLists};

@@ -116,8 +116,9 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
     // Only the best few entries matter; keeping them in a short sorted list avoids sorting all.
     let mut scored: Vec<Scored> = Vec::with_capacity(MAX_RANKED + 1);
     // Plain loops and comparisons: the widget's wasm is optimised for size, and there a
-    // closure or `f32::min` per entry is a call. The utterances come entry by entry (`Index::utterance_entry` ascends): each entry's
-    // closest one is the largest dot of its run. Dots are never negative, and the bits of
+    // closure or `f32::min` per entry is a call. The utterances come entry by entry
+    // (`Index::utterance_entry` ascends): each entry's closest one is the largest dot of its
+    // run, found as the loop reaches the entry. Dots are never negative, and the bits of
     // floats that are not negative order as integers do: an integer max is one instruction,
     // where the float comparison was a branch that mispredicted half the time.
     let mut u = 0;

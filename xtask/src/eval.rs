@@ -182,13 +182,12 @@ fn set(config: &mut Config, assignment: &str) -> Result<(), String> {
         "best_utterance" => &mut r.best_utterance,
         "bias" => &mut d.bias,
         "evidence" => &mut d.evidence,
-        "closest" => &mut d.closest,
-        "margin" => &mut d.margin,
         "chinese" => &mut d.chinese,
         "chinese_known" => &mut d.chinese_known,
         "agree_utterance" => &mut d.agree_utterance,
         "agree_centroid" => &mut d.agree_centroid,
         "agree_from" => &mut d.agree_from,
+        "coverage" => &mut d.coverage,
         "answer_at" => &mut d.answer_at,
         "suggest_at" => &mut d.suggest_at,
         _ => return Err(format!("no setting {name:?}")),
@@ -308,7 +307,7 @@ fn evaluate(
 
 /// Calibration data for `tools/calibrate.py`, one line per query: the label, 1 (top entry
 /// right), 0 (top entry wrong) or 2 (must decline), then [`Matcher::confidence_inputs`]
-/// (`-inf 0 0 0 0 0 0` when no entry was ranked).
+/// (`-inf 0 0 0 0 0` when no entry was ranked).
 fn write_features(
     file: &mut std::fs::File,
     matcher: &Matcher,
@@ -316,15 +315,9 @@ fn write_features(
     label: u8,
 ) -> Result<(), String> {
     use std::io::Write;
-    let inputs = matcher.confidence_inputs(ranking).unwrap_or([
-        f32::NEG_INFINITY,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-    ]);
+    let mut nothing = [0.0; 6];
+    nothing[0] = f32::NEG_INFINITY;
+    let inputs = matcher.confidence_inputs(ranking).unwrap_or(nothing);
     let line: Vec<String> = inputs.iter().map(f32::to_string).collect();
     writeln!(file, "{label} {}", line.join(" ")).map_err(|e| e.to_string())
 }

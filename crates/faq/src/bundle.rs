@@ -1,7 +1,7 @@
 //! The index as bytes: built at publish time, loaded by the widget without any JSON parsing.
 //!
 //! A [`Bundle`] is what the widget downloads: magic `KFB2`, the entries it shows (id, question,
-//! answer nodes), then the matcher. The matcher's layout: magic `KFXA`; the configuration as
+//! answer nodes), then the matcher. The matcher's layout: magic `KFXB`; the configuration as
 //! f32s; entry count and the idf of unknown tokens; the term dictionary (32-bit term keys,
 //! ascending, then bf16 idf, then each term's kind as a byte); the utterance postings (id gap
 //! and how often the term occurs), then the entry postings (id gap and a weight byte): for
@@ -21,7 +21,8 @@
 //! gzip shrinks them to almost nothing. The demo's English bundle went from 65.8 to 57.6 KB
 //! gzip (KFX8 → KFX9), at the same size before gzip. KFXA adds four decision settings (whether
 //! the closest utterance and the centroid agree on the best entry, and from what score; how
-//! much of a Chinese question the FAQ knows).
+//! much of a Chinese question the FAQ knows); KFXB weighs how much of the question the best
+//! entry covers, and no longer the closest utterance or the margin over the runner-up.
 //!
 //! Loading decodes no varints item by item: arrays are fixed-width, read in straight loops
 //! (gaps and list lengths summed), and the lists themselves are copied whole. In a fresh
@@ -36,7 +37,7 @@ use crate::typo::Vocabulary;
 use crate::{Config, DecisionWeights, Matcher, RankingWeights};
 use std::fmt;
 
-const MAGIC: &[u8; 4] = b"KFXA";
+const MAGIC: &[u8; 4] = b"KFXB";
 
 /// Most entries a matcher may hold (far beyond any FAQ).
 const MAX_ENTRIES: u32 = 1 << 20;
@@ -226,7 +227,7 @@ impl Reader<'_> {
     }
 }
 
-fn config_fields(c: &Config) -> [f32; 18] {
+fn config_fields(c: &Config) -> [f32; 17] {
     let (r, d) = (&c.ranking, &c.decision);
     [
         r.word,
@@ -240,13 +241,12 @@ fn config_fields(c: &Config) -> [f32; 18] {
         r.best_utterance,
         d.bias,
         d.evidence,
-        d.closest,
-        d.margin,
         d.chinese,
         d.chinese_known,
         d.agree_utterance,
         d.agree_centroid,
         d.agree_from,
+        d.coverage,
     ]
 }
 
@@ -306,7 +306,7 @@ impl Matcher {
         if &r.take::<4>()? != MAGIC {
             return Err(BundleError::BadMagic);
         }
-        let mut f = [0.0f32; 21];
+        let mut f = [0.0f32; 20];
         for v in &mut f {
             *v = r.f32()?;
         }
@@ -325,16 +325,15 @@ impl Matcher {
             decision: DecisionWeights {
                 bias: f[9],
                 evidence: f[10],
-                closest: f[11],
-                margin: f[12],
-                chinese: f[13],
-                chinese_known: f[14],
-                agree_utterance: f[15],
-                agree_centroid: f[16],
-                agree_from: f[17],
-                answer_at: f[18],
-                suggest_at: f[19],
-                suggest_within: f[20],
+                chinese: f[11],
+                chinese_known: f[12],
+                agree_utterance: f[13],
+                agree_centroid: f[14],
+                agree_from: f[15],
+                coverage: f[16],
+                answer_at: f[17],
+                suggest_at: f[18],
+                suggest_within: f[19],
                 max_suggestions: r.varint()? as usize,
             },
         };

@@ -317,6 +317,15 @@ impl Index {
             .get(term, &|_, byte| weight_of_byte(byte))
     }
 
+    /// The weight of `term` in the centroid of `entry`, if the centroid weighs it at all.
+    pub(crate) fn centroid_weight(&self, term: usize, entry: usize) -> Option<f32> {
+        let list = self.entries_with(term);
+        let at = list
+            .binary_search_by_key(&entry, |&(e, _)| e as usize)
+            .ok()?;
+        list.get(at).map(|&(_, w)| w)
+    }
+
     /// The position of a token (by its hash) in the dictionary.
     pub(crate) fn term(&self, hash: u64) -> Option<usize> {
         self.hashes.binary_search(&term_key(hash)).ok()

@@ -187,55 +187,88 @@ fn an_empty_faq_declines_everything() {
     assert!(d.hits.is_empty());
 }
 
-#[test]
-fn confidence_is_higher_when_closest_utterance_and_centroid_agree() {
-    let matcher = Matcher::new(&shop());
-    let scored = |entry, score, best_utterance, centroid| rank::Scored {
+/// The terms of a real question ("track my parcel"), whose best entry (`track_parcel`, entry 1)
+/// has all of them: rankings made up around them isolate one input of the confidence.
+fn parcel_terms(matcher: &Matcher) -> Ranking {
+    let ranking = matcher.rank("track my parcel");
+    assert_eq!(ranking.scored[0].entry, 1);
+    ranking
+}
+
+fn scored(entry: usize, score: f32, best_utterance: f32, centroid: f32) -> rank::Scored {
+    rank::Scored {
         entry,
         score,
         best_utterance,
         centroid,
-    };
+    }
+}
+
+#[test]
+fn confidence_is_higher_when_closest_utterance_and_centroid_agree() {
+    let matcher = Matcher::new(&shop());
     let ranking = |second| Ranking {
-        scored: vec![scored(0, 0.5, 0.6, 0.47), second],
+        scored: vec![scored(1, 0.5, 0.6, 0.47), second],
         norm: 6.0,
-        ..Ranking::default()
+        ..parcel_terms(&matcher)
     };
     // Same scores; the runner-up has the closer utterance, then also the closer centroid.
-    let agree = matcher.confidence(&ranking(scored(1, 0.4, 0.5, 0.37)));
-    let utterance_elsewhere = matcher.confidence(&ranking(scored(1, 0.4, 0.7, 0.30)));
-    let both_elsewhere = matcher.confidence(&ranking(scored(1, 0.4, 0.61, 0.48)));
+    let agree = matcher.confidence(&ranking(scored(0, 0.4, 0.5, 0.37)));
+    let utterance_elsewhere = matcher.confidence(&ranking(scored(0, 0.4, 0.7, 0.30)));
+    let both_elsewhere = matcher.confidence(&ranking(scored(0, 0.4, 0.61, 0.48)));
     assert!(
-        agree > utterance_elsewhere,
-        "{agree} !> {utterance_elsewhere}"
+        agree > utterance_elsewhere + 0.1,
+        "{agree} vs {utterance_elsewhere}"
     );
-    assert!(agree > both_elsewhere + 0.1, "{agree} vs {both_elsewhere}");
+    assert!(
+        utterance_elsewhere > both_elsewhere + 0.1,
+        "{utterance_elsewhere} vs {both_elsewhere}"
+    );
     // A match too weak to mean anything gains nothing from agreeing with itself.
     let weak = |second| Ranking {
-        scored: vec![scored(0, 0.1, 0.12, 0.09), second],
+        scored: vec![scored(1, 0.1, 0.12, 0.09), second],
         norm: 6.0,
-        ..Ranking::default()
+        ..parcel_terms(&matcher)
     };
     assert_eq!(
-        matcher.confidence(&weak(scored(1, 0.05, 0.05, 0.05))),
-        matcher.confidence(&weak(scored(1, 0.05, 0.2, 0.1)))
+        matcher.confidence(&weak(scored(0, 0.05, 0.05, 0.05))),
+        matcher.confidence(&weak(scored(0, 0.05, 0.2, 0.1)))
     );
+}
+
+#[test]
+fn confidence_is_higher_when_the_best_entry_covers_more_of_the_question() {
+    let matcher = Matcher::new(&shop());
+    let words = parcel_terms(&matcher);
+    let with_norm = |norm: f32| Ranking {
+        scored: vec![scored(1, 0.5, 0.6, 0.47)],
+        norm,
+        ..words.clone()
+    };
+    // The same match in a question three times as long (its other words unknown to the FAQ,
+    // or another entry's): the best entry covers a ninth of its weight, squared.
+    let (all_of_it, a_third) = (
+        matcher.confidence(&with_norm(words.norm)),
+        matcher.confidence(&with_norm(3.0 * words.norm)),
+    );
+    assert!(all_of_it > a_third + 0.1, "{all_of_it} vs {a_third}");
+    // An entry without any of the question's words is the least sure of all.
+    let elsewhere = Ranking {
+        scored: vec![scored(0, 0.5, 0.6, 0.47)],
+        ..words.clone()
+    };
+    assert!(a_third > matcher.confidence(&elsewhere));
 }
 
 #[test]
 fn a_chinese_question_the_faq_mostly_does_not_know_is_less_sure() {
     let matcher = Matcher::new(&shop());
     let ranking = |known| Ranking {
-        scored: vec![rank::Scored {
-            entry: 0,
-            score: 0.2,
-            best_utterance: 0.3,
-            centroid: 0.17,
-        }],
+        scored: vec![scored(1, 0.1, 0.15, 0.08)],
         norm: 5.0,
         chinese: 1.0,
         known,
-        ..Ranking::default()
+        ..parcel_terms(&matcher)
     };
     let (mostly_known, mostly_unknown) = (
         matcher.confidence(&ranking(0.8)),
@@ -255,6 +288,7 @@ fn a_chinese_question_the_faq_mostly_does_not_know_is_less_sure() {
         matcher.confidence(&english(0.3))
     );
 }
+
 #[test]
 fn hits_carry_spans_of_the_words_that_matched() {
     let query = "我想退貨 please";

@@ -205,7 +205,7 @@ impl Default for DecisionWeights {
             // answers ≤ 5 % (shops: ≤ 8 %, question-only shop: ≤ 15 %); its scale and the bias
             // are a logistic regression of "the top entry is right", so confidence reads as a
             // probability. The coverage answers 2–8 points more of the English questions at
-            // the same limits (banking .365 → .383, shop .570 → .653); with it, the cosine with
+            // the same limits (banking .365 → .384, shop .570 → .653); with it, the cosine with
             // the closest utterance and the margin over the runner-up, weighed before, add
             // nothing, and are gone. The agreements, counted only from a best score of 0.12,
             // leave off-topic questions declined, not suggested (counted at any score, 42 % of
@@ -365,9 +365,8 @@ impl Matcher {
     pub fn confidence_inputs(&self, ranking: &Ranking) -> Option<[f32; 6]> {
         let first = ranking.scored.first()?;
         let (s1, c1) = (first.score, first.best_utterance);
-
         // The two views of an entry (its closest utterance, all its wording) agreeing on the
-        // winner is the strongest sign that it is right; disagreeing, the weakest.
+        // winner is a strong sign that it is right; disagreeing, a weak one.
         let counts = s1 >= self.config.decision.agree_from;
         let (mut agree_utterance, mut agree_centroid) = (counts, counts);
         for other in &ranking.scored[1..] {

@@ -65,7 +65,7 @@ def dump(name, folder, faq, out):
     subprocess.run(args + [str(folder)], check=True, cwd=ROOT, capture_output=True)
     rows = np.loadtxt(path, ndmin=2)
     label, x = rows[:, 0], rows[:, 1:]
-    x[~np.isfinite(x[:, 0])] = [-50, 0, 0, 0, 0, 0]  # nothing ranked: never answered
+    x[~np.isfinite(x[:, 0]), 0] = -50  # nothing ranked (-inf, the rest 0): never answered
     return label, x
 
 

@@ -187,20 +187,14 @@ fn an_empty_faq_declines_everything() {
     assert!(d.hits.is_empty());
 }
 
-/// The terms of a real question ("track my parcel"), whose best entry (`track_parcel`, entry 1)
-/// has all of them: rankings made up around them isolate one input of the confidence.
-fn parcel_terms(matcher: &Matcher) -> Ranking {
-    let ranking = matcher.rank("track my parcel");
-    assert_eq!(ranking.scored[0].entry, 1);
-    ranking
-}
-
+/// An entry's score parts, for rankings made up by hand; it covers the whole question.
 fn scored(entry: usize, score: f32, best_utterance: f32, centroid: f32) -> rank::Scored {
     rank::Scored {
         entry,
         score,
         best_utterance,
         centroid,
+        covered: 1.0,
     }
 }
 
@@ -210,7 +204,7 @@ fn confidence_is_higher_when_closest_utterance_and_centroid_agree() {
     let ranking = |second| Ranking {
         scored: vec![scored(1, 0.5, 0.6, 0.47), second],
         norm: 6.0,
-        ..parcel_terms(&matcher)
+        ..Ranking::default()
     };
     // Same scores; the runner-up has the closer utterance, then also the closer centroid.
     let agree = matcher.confidence(&ranking(scored(0, 0.4, 0.5, 0.37)));
@@ -228,7 +222,7 @@ fn confidence_is_higher_when_closest_utterance_and_centroid_agree() {
     let weak = |second| Ranking {
         scored: vec![scored(1, 0.1, 0.12, 0.09), second],
         norm: 6.0,
-        ..parcel_terms(&matcher)
+        ..Ranking::default()
     };
     assert_eq!(
         matcher.confidence(&weak(scored(0, 0.05, 0.05, 0.05))),
@@ -239,25 +233,86 @@ fn confidence_is_higher_when_closest_utterance_and_centroid_agree() {
 #[test]
 fn confidence_is_higher_when_the_best_entry_covers_more_of_the_question() {
     let matcher = Matcher::new(&shop());
-    let words = parcel_terms(&matcher);
-    let with_norm = |norm: f32| Ranking {
-        scored: vec![scored(1, 0.5, 0.6, 0.47)],
-        norm,
-        ..words.clone()
+    let covering = |covered| Ranking {
+        scored: vec![rank::Scored {
+            covered,
+            ..scored(1, 0.5, 0.6, 0.47)
+        }],
+        norm: 6.0,
+        ..Ranking::default()
     };
-    // The same match in a question three times as long (its other words unknown to the FAQ,
-    // or another entry's): the best entry covers a ninth of its weight, squared.
-    let (all_of_it, a_third) = (
-        matcher.confidence(&with_norm(words.norm)),
-        matcher.confidence(&with_norm(3.0 * words.norm)),
+    // The same match in a question with other words (unknown to the FAQ, or another entry's):
+    // the best entry covers a ninth of its weight, squared, then none of it.
+    let (all_of_it, a_ninth, none) = (
+        matcher.confidence(&covering(1.0)),
+        matcher.confidence(&covering(1.0 / 9.0)),
+        matcher.confidence(&covering(0.0)),
     );
-    assert!(all_of_it > a_third + 0.1, "{all_of_it} vs {a_third}");
-    // An entry without any of the question's words is the least sure of all.
-    let elsewhere = Ranking {
-        scored: vec![scored(0, 0.5, 0.6, 0.47)],
-        ..words.clone()
-    };
-    assert!(a_third > matcher.confidence(&elsewhere));
+    assert!(all_of_it > a_ninth + 0.1, "{all_of_it} vs {a_ninth}");
+    assert!(a_ninth > none, "{a_ninth} vs {none}");
+}
+
+#[test]
+fn an_entry_that_covers_the_whole_question_outranks_one_that_meets_part_of_it_closely() {
+    // "track order" is closest to "track refund" of all the wordings, but says nothing of a
+    // refund; the refund entry has both words (one in its answer). Ranked by the cosines
+    // alone, "track order" comes first (0.424 against 0.410).
+    let faq = [
+        entry(
+            "track_order",
+            "track order",
+            &["where is my order", "order status"],
+            &[],
+            "Your orders page shows where each order is.",
+        ),
+        entry(
+            "track_refund",
+            "how could I check the status of the refund?",
+            &[
+                "I am waiting for a refund",
+                "I expect a refund of 299 dollars",
+            ],
+            &[],
+            "Open the order to track your refund.",
+        ),
+        entry(
+            "get_refund",
+            "how do I get a refund?",
+            &["I want a refund"],
+            &[],
+            "Ask from the order page.",
+        ),
+        entry(
+            "refund_policy",
+            "how long do refunds take?",
+            &["money back policy"],
+            &[],
+            "Refunds take 5 days.",
+        ),
+        entry(
+            "cancel_order",
+            "cancel order",
+            &["cancel my purchase"],
+            &[],
+            "Cancel from the order page.",
+        ),
+    ];
+    let matcher = Matcher::new(&faq);
+    let ranking = matcher.rank("track refund");
+    let ids: Vec<&str> = ranking
+        .scored
+        .iter()
+        .map(|s| faq[s.entry].id.as_str())
+        .collect();
+    assert_eq!(
+        ids[..2],
+        ["track_refund", "track_order"],
+        "{:?}",
+        ranking.scored
+    );
+    let (best, runner_up) = (ranking.scored[0], ranking.scored[1]);
+    assert!(best.covered > runner_up.covered, "{:?}", ranking.scored);
+    assert!((0.0..=1.0).contains(&best.covered));
 }
 
 #[test]
@@ -268,7 +323,7 @@ fn a_chinese_question_the_faq_mostly_does_not_know_is_less_sure() {
         norm: 5.0,
         chinese: 1.0,
         known,
-        ..parcel_terms(&matcher)
+        ..Ranking::default()
     };
     let (mostly_known, mostly_unknown) = (
         matcher.confidence(&ranking(0.8)),

@@ -149,10 +149,11 @@ impl RankingWeights {
 /// widget ships; they were calibrated once on the public dev tracks, never per FAQ.
 ///
 /// The confidence is `logistic(bias + evidence × ln(s1 × |q| / idf_max) + Chinese + agreements +
-/// coverage × ln c)`, where `s1` is the best entry's score (a cosine), `|q|` the length of the
-/// query vector and `idf_max` the idf of a token no entry has. `s1 × |q|` is the best entry's
-/// match *before* dividing by the query's length: a question that meets an entry on many
-/// telling words is surer than a short one that meets it on one, even at the same cosine.
+/// coverage × ln c)`, where `s1` is the best entry's score (its cosines, softened by its
+/// coverage), `|q|` the length of the query vector and `idf_max` the idf of a token no entry
+/// has. `s1 × |q|` is the best entry's match *before* dividing by the query's length: a
+/// question that meets an entry on many telling words is surer than a short one that meets it
+/// on one, even at the same cosine.
 /// Dividing by `idf_max` (which grows with the number of entries) keeps it the same for a FAQ
 /// of 10 entries and one of 1,000. Chinese, read as characters and pairs, scores lower than
 /// English read as words at the same certainty: `h × (chinese + chinese_known × ln k)` is added,
@@ -210,8 +211,9 @@ impl Default for DecisionWeights {
             // the same limits (banking .365 → .384, shop .570 → .653); with it, the cosine with
             // the closest utterance and the margin over the runner-up, weighed before, add
             // nothing, and are gone. Since the coverage also ranks (top-1 +0.4 to +0.8 points
-            // in English), it weighs less here, with the same answers. The agreements, counted only from a best score of 0.12,
-            // leave off-topic questions declined, not suggested (counted at any score, 42 % of
+            // in English), it weighs less here, for as many answers (within a question; zh-CN
+            // one fewer). The agreements, counted only from a best score of 0.12, leave
+            // off-topic questions declined, not suggested (counted at any score, 42 % of
             // zh-offtopic got suggestions instead of 5 %).
             bias: 0.311,
             evidence: 1.135,

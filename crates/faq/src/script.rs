@@ -112,6 +112,10 @@ mod tests {
         assert_eq!(fold("訂單號碼"), "订单号码");
         assert_eq!(fold("轉人工客服"), "转人工客服");
         assert_eq!(fold("退货运费"), "退货运费");
+        // An account: Taiwan's 帳號, the standard 账号 and the common 帐号 are one word.
+        assert_eq!(fold("帳號"), "账号");
+        assert_eq!(fold("帐号"), "账号");
+        assert_eq!(fold("賬戶"), "账户");
     }
 
     #[test]

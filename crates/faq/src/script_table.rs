@@ -2,9 +2,12 @@
 //!
 //! Generated from `src/t2s.txt` of the `fast2s` crate 0.3.1 (MIT licence, © Tyr Chen),
 //! keeping the pairs whose characters differ. Every character is in the Basic Multilingual Plane.
+//! One change, for matching: 帳 (Taiwan writes 帳號, 帳單, 轉帳 with it) folds to 账, not 帐, and
+//! the Simplified 帐 folds to 账 too (帐号 is a common way to write 账号), so that an account
+//! is the same word in all three; 帐篷 and 帳篷 (a tent) still meet, as 账篷.
 
 /// `(traditional, simplified)` code points, sorted by the first.
-pub(crate) const T2S: [(u16, u16); 2734] = [
+pub(crate) const T2S: [(u16, u16); 2735] = [
     (0x4E1F, 0x4E22),
     (0x4E26, 0x5E76),
     (0x4E7E, 0x5E72),
@@ -358,9 +361,10 @@ pub(crate) const T2S: [(u16, u16); 2734] = [
     (0x5DD7, 0x5CA9),
     (0x5DF0, 0x5DEF),
     (0x5DF9, 0x537A),
+    (0x5E10, 0x8D26),
     (0x5E25, 0x5E05),
     (0x5E2B, 0x5E08),
-    (0x5E33, 0x5E10),
+    (0x5E33, 0x8D26),
     (0x5E36, 0x5E26),
     (0x5E40, 0x5E27),
     (0x5E43, 0x5E0F),

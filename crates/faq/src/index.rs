@@ -317,13 +317,11 @@ impl Index {
             .get(term, &|_, byte| weight_of_byte(byte))
     }
 
-    /// The weight of `term` in the centroid of `entry`, if the centroid weighs it at all.
-    pub(crate) fn centroid_weight(&self, term: usize, entry: usize) -> Option<f32> {
-        let list = self.entries_with(term);
-        let at = list
+    /// Whether the centroid of `entry` weighs `term` at all.
+    pub(crate) fn centroid_has(&self, term: usize, entry: usize) -> bool {
+        self.entries_with(term)
             .binary_search_by_key(&entry, |&(e, _)| e as usize)
-            .ok()?;
-        list.get(at).map(|&(_, w)| w)
+            .is_ok()
     }
 
     /// The position of a token (by its hash) in the dictionary.

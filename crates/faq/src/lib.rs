@@ -407,11 +407,9 @@ impl Matcher {
                 self.read_as(&stem).map(str::to_owned)
             })
             .collect();
-        let covered = ranking.scored.first().map_or(0.0, |s| s.covered);
         Explanation {
             query: query.to_owned(),
             confidence: self.confidence(&ranking),
-            covered,
             ranking,
             read_as,
         }
@@ -434,10 +432,7 @@ fn hit(ranking: &Ranking, scored: &Scored, index: &Index) -> Hit {
                 TokenKind::Word | TokenKind::HanChar | TokenKind::Number
             )
         })
-        .filter(|t| {
-            t.term
-                .is_some_and(|i| index.centroid_weight(i, entry).is_some())
-        })
+        .filter(|t| t.term.is_some_and(|i| index.centroid_has(i, entry)))
         .map(|t| t.span.clone())
         .collect();
     // Terms come in the order of the query, so the spans are already in order.
@@ -458,8 +453,6 @@ pub struct Explanation {
     pub ranking: Ranking,
     /// The calibrated confidence.
     pub confidence: f32,
-    /// Share of the query's weight (squared) the best entry's centroid covers.
-    pub covered: f32,
     /// For each of the ranking's terms, the FAQ word a word the FAQ lacks was read as.
     pub read_as: Vec<Option<String>>,
 }
@@ -474,7 +467,7 @@ impl fmt::Display for Explanation {
             self.confidence,
             self.ranking.norm,
             self.ranking.known * 100.0,
-            self.covered * 100.0,
+            self.ranking.scored.first().map_or(0.0, |s| s.covered) * 100.0,
             self.ranking.chinese * 100.0
         )?;
         for (i, t) in self.ranking.terms.iter().enumerate() {

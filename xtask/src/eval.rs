@@ -210,9 +210,13 @@ fn evaluate(
     track: &Path,
     faq_path: &Path,
     config: Config,
+    variants: Option<usize>,
     dump: &mut Option<std::fs::File>,
 ) -> Result<Report, String> {
-    let entries = load_faq(faq_path)?;
+    let mut entries = load_faq(faq_path)?;
+    if let Some(most) = variants {
+        keep_variants(&mut entries, most);
+    }
     let queries = load_queries(&track.join("queries.jsonl"))?;
     let started = Instant::now();
     let matcher = Matcher::with_config(&entries, config);
@@ -283,10 +287,13 @@ fn evaluate(
         }
     }
     times.sort_by(f64::total_cmp);
-    let name = track
+    let mut name = track
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    if let Some(most) = variants {
+        name.push_str(&format!("@v{most}"));
+    }
     Ok(Report {
         track: name,
         entries: entries.len(),
@@ -303,6 +310,15 @@ fn evaluate(
         p50_us: percentile(&times, 0.5),
         p99_us: percentile(&times, 0.99),
     })
+}
+
+/// Keeps each entry's first `most` variants: the FAQ a shop owner writes before many
+/// wordings have come in. The dev tracks give five; tuning never sees fewer, so
+/// `--variants 0` and `--variants 2` show how the shipped defaults carry to thinner FAQs.
+fn keep_variants(entries: &mut [Entry], most: usize) {
+    for entry in entries {
+        entry.variants.truncate(most);
+    }
 }
 
 /// Calibration data for `tools/calibrate.py`, one line per query: the label, 1 (top entry
@@ -359,9 +375,10 @@ fn show(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"))
 }
 
-/// `cargo xtask eval [--faq FILE] [--json] [--dump-features FILE] TRACK_DIR...`
+/// `cargo xtask eval [--faq FILE] [--json] [--variants K] [--dump-features FILE] TRACK_DIR...`
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut faq: Option<PathBuf> = None;
+    let mut variants = None;
     let mut json = false;
     let mut dump = None;
     let mut config = Config::default();
@@ -371,6 +388,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--faq" => faq = Some(args.next().ok_or("--faq needs a file")?.into()),
             "--json" => json = true,
+            "--variants" => {
+                let most = args.next().ok_or("--variants needs a number")?;
+                variants = Some(
+                    most.parse()
+                        .map_err(|e| format!("--variants {most}: {e}"))?,
+                );
+            }
             "--set" => set(&mut config, args.next().ok_or("--set needs name=value")?)?,
             "--dump-features" => {
                 let path = args.next().ok_or("--dump-features needs a file")?;
@@ -381,7 +405,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     if tracks.is_empty() {
-        return Err("usage: cargo xtask eval [--faq FILE] [--json] TRACK_DIR...".to_owned());
+        return Err(
+            "usage: cargo xtask eval [--faq FILE] [--json] [--variants K] TRACK_DIR...".to_owned(),
+        );
     }
     if !json {
         println!(
@@ -411,7 +437,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             );
             continue;
         };
-        let r = evaluate(track, &faq_path, config, &mut dump)?;
+        let r = evaluate(track, &faq_path, config, variants, &mut dump)?;
         if json {
             println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
         } else {
@@ -446,5 +472,24 @@ mod tests {
         assert_eq!(auroc(&[0.1], &[0.9]), Some(0.0));
         assert_eq!(auroc(&[0.5], &[0.5]), Some(0.5));
         assert_eq!(auroc(&[], &[0.5]), None);
+    }
+
+    #[test]
+    fn a_thinner_faq_keeps_each_entry_s_first_variants() {
+        let entry = |variants: &[&str]| Entry {
+            id: "e".to_owned(),
+            question: "q".to_owned(),
+            variants: variants.iter().map(|v| (*v).to_owned()).collect(),
+            keywords: vec!["k".to_owned()],
+            answer: "a".to_owned(),
+        };
+        let mut entries = vec![entry(&["one", "two", "three"]), entry(&["one"])];
+        keep_variants(&mut entries, 2);
+        assert_eq!(entries[0].variants, ["one", "two"]);
+        assert_eq!(entries[1].variants, ["one"]);
+        assert_eq!(entries[0].question, "q");
+        assert_eq!(entries[0].keywords, ["k"]);
+        keep_variants(&mut entries, 0);
+        assert!(entries.iter().all(|e| e.variants.is_empty()));
     }
 }

@@ -25,8 +25,9 @@ commands:
                       ../shared/eval/dev and a synthetic 1,000-entry FAQ)
   synthetic N         write a synthetic N-entry track to target/tracks/synthetic-N, for
                       `cargo xtask eval` (native speed) and `cargo xtask bench` (browser)
-  eval [--faq FILE] [--json] TRACK_DIR...
-                      matcher quality and speed on FAQ benchmark tracks (shipped defaults)
+  eval [--faq FILE] [--json] [--variants K] TRACK_DIR...
+                      matcher quality and speed on FAQ benchmark tracks (shipped defaults);
+                      --variants K keeps each entry's first K variants (a thinner FAQ)
   explain FAQ_FILE QUESTION...
                       the verdict on each question, with its tokens and score parts
   stems               each lower-case English word read from stdin (one a line) and its

@@ -749,6 +749,9 @@ test("outside business hours the receipt says when people are back, and the huma
     return `${String(Math.floor(x / 60)).padStart(2, "0")}:${String(x % 60).padStart(2, "0")}`;
   };
   const opens = clock(minute + 120);
+  // Past midnight (UTC) the opening is tomorrow, and the receipt names the day.
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const when = minute + 120 >= 24 * 60 ? `${tomorrow} ${opens}` : opens;
   const { server } = await scratchServer("hours", [
     "--hours", `${opens}-${clock(minute + 180)}`, "--utc-offset", "+00:00",
   ]);
@@ -762,7 +765,7 @@ test("outside business hours the receipt says when people are back, and the huma
     await page.locator(".kefu-form .kefu-primary").click();
     const receipt = page.locator(".kefu-receipt");
     await receipt.waitFor();
-    assert.match(await receipt.textContent(), new RegExp(`We open at ${opens}`));
+    assert.match(await receipt.textContent(), new RegExp(`We open at ${when} `));
     assert.match(await receipt.textContent(), /400-820-8820/);
     assert.equal(await human(page).count(), 1);
     await page.screenshot({ path: join(SHOTS, "desktop-receipt-closed.png") });

@@ -317,11 +317,13 @@ impl Index {
             .get(term, &|_, byte| weight_of_byte(byte))
     }
 
-    /// Whether the centroid of `entry` weighs `term` at all.
-    pub(crate) fn centroid_has(&self, term: usize, entry: usize) -> bool {
-        self.entries_with(term)
+    /// Whether the centroid of `entry` weighs for `term` (a positive weight), as ranking's
+    /// coverage counts: a term it weighs against tells another entry from it.
+    pub(crate) fn centroid_weighs_for(&self, term: usize, entry: usize) -> bool {
+        let postings = self.entries_with(term);
+        postings
             .binary_search_by_key(&entry, |&(e, _)| e as usize)
-            .is_ok()
+            .is_ok_and(|at| postings[at].1 > 0.0)
     }
 
     /// The position of a token (by its hash) in the dictionary.

@@ -432,7 +432,7 @@ fn hit(ranking: &Ranking, scored: &Scored, index: &Index) -> Hit {
                 TokenKind::Word | TokenKind::HanChar | TokenKind::Number
             )
         })
-        .filter(|t| t.term.is_some_and(|i| index.centroid_has(i, entry)))
+        .filter(|t| t.term.is_some_and(|i| index.centroid_weighs_for(i, entry)))
         .map(|t| t.span.clone())
         .collect();
     // Terms come in the order of the query, so the spans are already in order.

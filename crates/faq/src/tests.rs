@@ -354,6 +354,22 @@ fn hits_carry_spans_of_the_words_that_matched() {
 }
 
 #[test]
+fn a_word_that_tells_against_an_entry_is_not_marked_as_matching_it() {
+    // The refinement leaves track_parcel's centroid a negative weight for "cancel" (the word
+    // tells cancel_order from it): the suggestion marks "parcel", not "cancel".
+    let faq = shop();
+    let matcher = Matcher::new(&faq);
+    let query = "cancel my order where is my parcel";
+    let ranking = matcher.rank(query);
+    let best = ranking.scored[0];
+    assert_eq!(faq[best.entry].id, "track_parcel");
+    let hit = hit(&ranking, &best, &matcher.index);
+    let words: Vec<&str> = hit.spans.iter().map(|r| &query[r.clone()]).collect();
+    assert!(words.contains(&"parcel"), "{words:?}");
+    assert!(!words.contains(&"cancel"), "{words:?}");
+}
+
+#[test]
 fn the_index_survives_a_round_trip_through_bytes() {
     let matcher = Matcher::new(&shop());
     let bytes = matcher.to_bytes();

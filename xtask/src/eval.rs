@@ -313,7 +313,7 @@ fn evaluate(
 }
 
 /// Keeps each entry's first `most` variants: the FAQ a shop owner writes before many
-/// wordings have come in. The dev tracks give five; tuning never sees fewer, so
+/// wordings have come in. The dev tracks give five (shop-k0: none, and only for the shop), so
 /// `--variants 0` and `--variants 2` show how the shipped defaults carry to thinner FAQs.
 fn keep_variants(entries: &mut [Entry], most: usize) {
     for entry in entries {

@@ -363,6 +363,20 @@ fn a_word_that_tells_against_an_entry_is_not_marked_as_matching_it() {
     let ranking = matcher.rank(query);
     let best = ranking.scored[0];
     assert_eq!(faq[best.entry].id, "track_parcel");
+    // The premise: the centroid does weigh "cancel", against it (a posting that merely being
+    // there would have marked).
+    let cancel = ranking
+        .terms
+        .iter()
+        .find(|t| &query[t.span.clone()] == "cancel");
+    let weight = cancel.and_then(|t| t.term).and_then(|term| {
+        let postings = matcher.index.entries_with(term);
+        postings
+            .iter()
+            .find(|&&(e, _)| e as usize == best.entry)
+            .map(|&(_, w)| w)
+    });
+    assert!(weight.is_some_and(|w| w < 0.0), "{weight:?}");
     let hit = hit(&ranking, &best, &matcher.index);
     let words: Vec<&str> = hit.spans.iter().map(|r| &query[r.clone()]).collect();
     assert!(words.contains(&"parcel"), "{words:?}");

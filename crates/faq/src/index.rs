@@ -64,6 +64,14 @@ pub struct Index {
     pub(crate) folding: Folding,
 }
 
+/// Whether a centroid weight counts *for* its entry: a positive one. A term a centroid weighs
+/// against (the refinement's doing) tells another entry from it, so it is no part of what the
+/// entry covers, in ranking or in highlighting.
+#[inline(always)]
+pub(crate) fn weighs_for(centroid_weight: f32) -> bool {
+    centroid_weight > 0.0
+}
+
 /// BM25's idf, always positive.
 fn idf(entries: f32, df: f32) -> f32 {
     (1.0 + (entries - df + 0.5) / (df + 0.5)).ln()
@@ -317,13 +325,13 @@ impl Index {
             .get(term, &|_, byte| weight_of_byte(byte))
     }
 
-    /// Whether the centroid of `entry` weighs for `term` (a positive weight), as ranking's
-    /// coverage counts: a term it weighs against tells another entry from it.
+    /// Whether the centroid of `entry` weighs for `term` ([`weighs_for`]), as ranking's
+    /// coverage counts it.
     pub(crate) fn centroid_weighs_for(&self, term: usize, entry: usize) -> bool {
         let postings = self.entries_with(term);
         postings
             .binary_search_by_key(&entry, |&(e, _)| e as usize)
-            .is_ok_and(|at| postings[at].1 > 0.0)
+            .is_ok_and(|at| weighs_for(postings[at].1))
     }
 
     /// The position of a token (by its hash) in the dictionary.

@@ -2,7 +2,7 @@
 //! through the inverted index, mixed into one score per entry and softened by how much of the
 //! query the entry covers.
 
-use crate::index::Index;
+use crate::index::{weighs_for, Index};
 use crate::tokenize::{Token, TokenKind};
 use crate::RankingWeights;
 use std::ops::Range;
@@ -120,7 +120,7 @@ pub(crate) fn rank(index: &Index, weights: &RankingWeights, tokens: &[Token]) ->
         for &(e, w) in index.entries_with(term) {
             if let Some((dot, covered)) = centroid_dot.get_mut(e as usize) {
                 *dot += q.weight * w;
-                if w > 0.0 {
+                if weighs_for(w) {
                     *covered += weight2;
                 }
             }

@@ -18,7 +18,8 @@ best entry's centroid covers). The search:
 
 Run from the repository (about a minute; needs numpy):
     python3 tools/calibrate.py
-It prints the weights to paste into `DecisionWeights::default` and what they answer. The search
+It prints the weights to paste into `DecisionWeights::default` and what they answer, and for
+each track what it would answer were its own limits alone to set the threshold. The search
 works in f64 on printed f32 features and the threshold sits between two questions' scores, so
 check `answer_at` with `cargo xtask eval` (the crate computes in f32: a must-decline question at
 the limit can land on either side; round it up until the limits hold). The numbers to report
@@ -98,6 +99,16 @@ def outcome(w, data):
     return th, z, result
 
 
+def alone(w, data):
+    """Per track: in-scope questions answered right if its own limits alone set the threshold.
+    Next to the shared threshold, this shows what one threshold for every FAQ costs each track,
+    as against what its ranking and confidence could give."""
+    result = {}
+    for name, track in data.items():
+        _, _, result[name] = outcome(w, {name: track})
+    return {name: r[name][0] for name, r in result.items()}
+
+
 def total(w, data, names):
     return sum(outcome(w, data)[2][n][0] for n in names)
 
@@ -154,8 +165,10 @@ def main():
     for n, v in zip(names, best_w * scale):
         print(f"{n}: {v:.3f}")
     print(f"answer_at: above {low:.6f}, at most {high:.6f}")
+    own = alone(best_w, data)
     for n, (right, wrong, declined) in result.items():
-        print(f"  {n:<18} answered right {right:.3f} wrong {wrong:.3f} must-decline {declined:.3f}")
+        print(f"  {n:<18} answered right {right:.3f} wrong {wrong:.3f} must-decline {declined:.3f}"
+              f" (its own limits alone: right {own[n]:.3f})")
 
 
 def logistic(z, y, steps=50):

@@ -159,7 +159,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                     {onkeydown}
                     ref={area}
                 />
-                <button type="submit" class="kefu-send">{ &props.send_label }</button>
+                <button type="submit" class="kefu-send">{ props.send_label.as_str() }</button>
             </form>
         </div>
     }

@@ -94,7 +94,7 @@ pub fn HandoffForm(props: &HandoffFormProps) -> Html {
         <form class="kefu-sheet kefu-form" aria-labelledby="kefu-form-title" novalidate=true {onsubmit}>
             <h3 id="kefu-form-title" class="kefu-sheet-title">{ texts.form_title }</h3>
             if let Some(topic) = &props.topic {
-                <p class="kefu-topic">{ texts.form_topic }{ texts.colon }<strong>{ topic }</strong></p>
+                <p class="kefu-topic">{ texts.form_topic }{ texts.colon }<strong>{ topic.as_str() }</strong></p>
             }
             <label class="kefu-label" for="kefu-form-message">{ texts.form_message }</label>
             <textarea

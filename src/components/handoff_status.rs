@@ -25,7 +25,7 @@ pub fn handoff_status(props: HandoffStatusProps) -> Html {
     let hotline = props.hotline.as_ref().map(|number| {
         let href = ["tel:", &number.replace(' ', "")].concat();
         html! {
-            <p class="kefu-hotline">{ t.hotline }{ t.colon }<a href={href}>{ number }</a></p>
+            <p class="kefu-hotline">{ t.hotline }{ t.colon }<a href={href}>{ number.as_str() }</a></p>
         }
     });
     match props.sheet {
@@ -37,7 +37,7 @@ pub fn handoff_status(props: HandoffStatusProps) -> Html {
         Sheet::Sent(receipt) => html! {
             <div class="kefu-sheet kefu-status kefu-receipt" role="status">
                 <h3 class="kefu-sheet-title">{ t.receipt_title }</h3>
-                <p>{ t.receipt_case }{ t.colon }<strong class="kefu-case-id">{ &receipt.case_id }</strong></p>
+                <p>{ t.receipt_case }{ t.colon }<strong class="kefu-case-id">{ receipt.case_id.as_str() }</strong></p>
                 <p>{
                     match (&receipt.opens_at, receipt.position) {
                         // Outside the team's hours the queue says little; when they open does.

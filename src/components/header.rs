@@ -30,13 +30,13 @@ pub fn panel_header(props: PanelHeaderProps) -> Html {
     };
     html! {
         <div class="kefu-header">
-            <h2 id="kefu-title" class="kefu-title">{ &props.title }</h2>
+            <h2 id="kefu-title" class="kefu-title">{ props.title.as_str() }</h2>
             <button type="button" class="kefu-human" onclick={onhuman}>
                 <svg class="kefu-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                     <circle cx="12" cy="8" r="4" />
                     <path d="M4 21c0-4 4-6 8-6s8 2 8 6" />
                 </svg>
-                { &props.human_label }
+                { props.human_label.as_str() }
             </button>
             <button
                 type="button"

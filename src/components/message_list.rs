@@ -38,12 +38,12 @@ pub fn MessageList(props: &MessageListProps) -> Html {
         <ol class="kefu-messages">
             { for props.lines.iter().enumerate().map(|(i, line)| match line {
                 Line::Shopper(text) => html! {
-                    <li class="kefu-message kefu-message--shopper">{ text }</li>
+                    <li class="kefu-message kefu-message--shopper">{ text.as_str() }</li>
                 },
                 Line::Agent(text) => html! {
                     <li class="kefu-message kefu-message--bot kefu-message--agent">
                         <p class="kefu-agent-name">{ props.texts.agent_name }</p>
-                        <p>{ text }</p>
+                        <p>{ text.as_str() }</p>
                     </li>
                 },
                 Line::Bot(BotLine::OfferHuman(reason)) => {
@@ -63,7 +63,7 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                 },
                 Line::Answer { question, answer, vote, .. } => html! {
                     <li class="kefu-message kefu-message--bot kefu-answer">
-                        <p class="kefu-answer-question">{ question }</p>
+                        <p class="kefu-answer-question">{ question.as_str() }</p>
                         { answer_html(answer) }
                         { votes(props, i, *vote) }
                     </li>
@@ -82,7 +82,7 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                                     let (onask, q) = (props.onask.clone(), q.clone());
                                     Callback::from(move |_: MouseEvent| onask.emit(q.clone()))
                                 };
-                                html! { <li><button type="button" class="kefu-topic" {onclick}>{ q }</button></li> }
+                                html! { <li><button type="button" class="kefu-topic" {onclick}>{ q.as_str() }</button></li> }
                             }) }
                         </ul>
                     </li>

@@ -85,6 +85,9 @@ fn build_widget() -> Result<(), String> {
         )
         .env("CARGO_TARGET_DIR", root.join("target/widget"))
         .run()?;
+    shrink::check_no_formatter(
+        &root.join("target/widget/wasm32-unknown-unknown/release/kefu-widget.wasm"),
+    )?;
     shrink::minify_wasm_names(&root.join("dist"))?;
     shrink::minify(&root.join("dist"))?;
     eval::publish_faqs(&root.join("www/demo/faq"), &root.join("dist/faq"))?;

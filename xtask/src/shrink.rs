@@ -1,9 +1,42 @@
-//! After Trunk: shorter wasm import/export names (the JS glue patched to match), minified JS
-//! and CSS, and Brotli and gzip copies of every text or wasm file for the server to send. Part
-//! of `cargo xtask build`.
+//! After Trunk: a check that the wasm carries no text formatter, shorter wasm import/export
+//! names (the JS glue patched to match), minified JS and CSS, and Brotli and gzip copies of
+//! every text or wasm file for the server to send. Part of `cargo xtask build`.
 
 use crate::run::Step;
 use std::path::Path;
+
+/// Fails if the widget's wasm as rustc wrote it (`wasm`, before wasm-bindgen and wasm-opt,
+/// with its function names) holds anything of `core::fmt`. The widget formats nothing, and the
+/// formatter costs about 0.75 KB gzip of the 100 KB budget: it creeps back in through Yew,
+/// which makes text nodes with `ToString`, formatting everything but `&str` and `String` (a
+/// `&String` or an `AttrValue` in `html!` must be given as `.as_str()`), or through a
+/// `format!` or a `Display`. Without function names there is nothing to tell; it says so.
+pub fn check_no_formatter(wasm: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(wasm).map_err(|e| format!("reading {}: {e}", wasm.display()))?;
+    match carries_core_fmt(&bytes) {
+        Some(false) => Ok(()),
+        Some(true) => Err(format!(
+            "{} carries core::fmt (about 0.75 KB gzip): a String or AttrValue given to html! \
+             other than as .as_str(), or a format!, to_string() or Display in the widget's code? \
+             `twiggy paths` on that file names the caller",
+            wasm.display()
+        )),
+        None => {
+            println!(
+                "widget: {} has no function names; core::fmt not checked",
+                wasm.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Whether wasm with Rust's (v0-mangled) function names holds any `core::fmt` item; `None`
+/// when it has no such names (not even `core::ptr`'s, which every Rust program has).
+fn carries_core_fmt(wasm: &[u8]) -> Option<bool> {
+    let holds = |name: &[u8]| wasm.windows(name.len()).any(|w| w == name);
+    holds(b"4core3ptr").then(|| holds(b"4core3fmt"))
+}
 
 /// wasm-bindgen names every import `./kefu-widget_bg.js` `__wbg_<name>_<hash>`: 150 of them
 /// cost about 3 KB gzip. wasm-opt renames imports, exports and the module to one or two
@@ -221,6 +254,19 @@ mod tests {
         );
         assert!(!dir.join("gone.js.gz").exists() && !dir.join("gone.js.br").exists());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_wasm_with_the_formatter_is_told_apart() {
+        let names = b"_RINvNtCsf1qQTSN0URU_4core3ptr13drop_in_placeNtCslJCZjGDHk";
+        assert_eq!(carries_core_fmt(names), Some(false));
+        let with_fmt = [&names[..], b"_RNvNtCsf1qQTSN0URU_4core3fmt5write"].concat();
+        assert_eq!(carries_core_fmt(&with_fmt), Some(true));
+        assert_eq!(
+            carries_core_fmt(b"\0asm\x01\0\0\0"),
+            None,
+            "no names: not known"
+        );
     }
 
     #[test]

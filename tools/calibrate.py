@@ -103,10 +103,7 @@ def alone(w, data):
     """Per track: in-scope questions answered right if its own limits alone set the threshold.
     Next to the shared threshold, this shows what one threshold for every FAQ costs each track,
     as against what its ranking and confidence could give."""
-    result = {}
-    for name, track in data.items():
-        _, _, result[name] = outcome(w, {name: track})
-    return {name: r[name][0] for name, r in result.items()}
+    return {name: outcome(w, {name: track})[2][name][0] for name, track in data.items()}
 
 
 def total(w, data, names):

@@ -74,6 +74,7 @@ fn main() -> ExitCode {
 /// `RUSTC_BOOTSTRAP=1`, in its own target folder so that no other build is affected.
 fn build_widget() -> Result<(), String> {
     let root = project_root();
+    let target = root.join("target/widget");
     Step::new("widget: trunk build --release")
         .program("trunk")
         .args(["build", "--release"])
@@ -83,11 +84,9 @@ fn build_widget() -> Result<(), String> {
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
             "-Zunstable-options -Cpanic=immediate-abort",
         )
-        .env("CARGO_TARGET_DIR", root.join("target/widget"))
+        .env("CARGO_TARGET_DIR", &target)
         .run()?;
-    shrink::check_no_formatter(
-        &root.join("target/widget/wasm32-unknown-unknown/release/kefu-widget.wasm"),
-    )?;
+    shrink::check_no_formatter(&target.join("wasm32-unknown-unknown/release/kefu-widget.wasm"))?;
     shrink::minify_wasm_names(&root.join("dist"))?;
     shrink::minify(&root.join("dist"))?;
     eval::publish_faqs(&root.join("www/demo/faq"), &root.join("dist/faq"))?;

@@ -157,10 +157,11 @@ pub fn minify(dist: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Kinds of file compressed at build time: those the build makes and nothing changes later.
-/// Not JSON (the static order files' manifest is rewritten by `kefu-static-orders`, and a
-/// stale copy would be served) nor FAQ bundles (the server gzips those as it sends them).
-const COMPRESSIBLE: &[&str] = &["css", "html", "js", "mjs", "svg", "wasm"];
+/// Kinds of file compressed at build time: those the build makes and nothing changes later,
+/// the demo FAQ's bundles among them (a FAQ published on the server is sent instead, in its
+/// own Brotli copy). Not JSON: the static order files' manifest is rewritten by
+/// `kefu-static-orders`, and a stale copy would be served.
+const COMPRESSIBLE: &[&str] = &["css", "html", "js", "kfb", "mjs", "svg", "wasm"];
 
 /// Writes `file.br` (Brotli) and `file.gz` (gzip), each at its best level, next to each
 /// compressible file under `dir`, and deletes copies whose original is gone. The server sends

@@ -42,8 +42,9 @@ pub fn report(dist: &Path) -> Result<String, String> {
     Ok(out)
 }
 
-/// The published demo FAQ bundles (fetched when the panel first opens), with bytes per entry
-/// against the budget's 300 entries × 3 languages in 40 KB gzip (about 46 B an entry).
+/// The published demo FAQ bundles (fetched when the panel first opens; the server sends them
+/// in Brotli to browsers that accept it, else gzipped), with bytes per entry against the
+/// budget's 300 entries × 3 languages in 40 KB gzip (about 46 B an entry).
 fn faq_bundles(dir: &Path) -> Result<String, String> {
     let mut out = String::new();
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -59,15 +60,17 @@ fn faq_bundles(dir: &Path) -> Result<String, String> {
             .map_err(|e| format!("{}: {e}", path.display()))?
             .entries
             .len();
-        let gzip = gzip(&bytes)?.len();
+        let (gzip, brotli) = (gzip(&bytes)?.len(), brotli(&bytes)?.len());
         let name = format!(
             "faq/{}",
             path.file_name().unwrap_or_default().to_string_lossy()
         );
         out.push_str(&format!(
-            "  {name:<22} {:>8} raw {gzip:>8} gzip: {entries} entries, {} B gzip each (budget 46)\n",
+            "  {name:<22} {:>8} raw {gzip:>8} gzip {brotli:>8} br: {entries} entries, {} B gzip \
+             ({} br) each (budget 46)\n",
             bytes.len(),
             gzip / entries.max(1),
+            brotli / entries.max(1),
         ));
     }
     Ok(out)

@@ -62,6 +62,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// The published FAQs' matchers, for what the bot made of a hand-off's transcript.
     pub matchers: Arc<faq::Matchers>,
+    /// The published FAQs' bundles in Brotli, for browsers that accept it.
+    pub brotli_bundles: Arc<faq::BrotliBundles>,
     /// Changes to cases, for the live streams (shared by the servers on one PostgreSQL).
     pub feed: Feed,
     /// The clock rate limits read; tests set it by hand.
@@ -142,6 +144,7 @@ impl AppState {
             login_limits: Arc::new(limits::login_limiter()),
             metrics: Arc::default(),
             matchers: Arc::default(),
+            brotli_bundles: Arc::default(),
             feed,
             clock: Clock::System,
         })

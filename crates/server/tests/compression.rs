@@ -1,5 +1,5 @@
-//! What goes over the wire: the built widget's `.br` and `.gz` copies and the FAQ bundle
-//! gzipped for browsers that accept them, the plain bytes for those that do not.
+//! What goes over the wire: the built widget's `.br` and `.gz` copies and the FAQ bundle in
+//! Brotli or gzip for browsers that accept them, the plain bytes for those that do not.
 
 mod common;
 
@@ -91,6 +91,29 @@ async fn widget_files_go_as_their_brotli_or_gzip_copies_to_browsers_that_accept_
     let css = get(&s, "/kefu/kefu.css", "gzip, br").await;
     assert_eq!(encoding(&css), None);
     assert_eq!(css.body, b".kefu{color:red}");
+
+    // With no FAQ published, the built bundle goes as its copy too.
+    std::fs::create_dir(assets.path().join("faq")).unwrap();
+    std::fs::write(assets.path().join("faq/en.kfb"), b"KFB2 built bundle").unwrap();
+    std::fs::write(assets.path().join("faq/en.kfb.br"), b"brotli bundle").unwrap();
+    let bundle = get(&s, "/kefu/faq/en.kfb", "gzip, br").await;
+    assert_eq!(encoding(&bundle), Some("br"));
+    assert_eq!(bundle.body, b"brotli bundle");
+    let plain = get(&s, "/kefu/faq/en.kfb", "").await;
+    assert_eq!(plain.body, b"KFB2 built bundle");
+    // Only a locale's bundle: no other file of the assets goes out by this route.
+    std::fs::write(assets.path().join("faq/notes.kfb"), b"private").unwrap();
+    for path in [
+        "/kefu/faq/notes.kfb",
+        "/kefu/faq/en.kfb.br",
+        "/kefu/faq/..%2Floader.js",
+    ] {
+        assert_eq!(
+            get(&s, path, "").await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -102,7 +125,7 @@ async fn the_faq_bundle_is_gzipped_for_browsers_that_accept_it() {
         assert_eq!(encoding(&plain), None, "{path}");
         assert!(plain.body.starts_with(b"KFB2"), "{path}");
 
-        let zipped = get(&s, path, "gzip, deflate, br").await;
+        let zipped = get(&s, path, "gzip, deflate, br;q=0").await;
         assert_eq!(encoding(&zipped), Some("gzip"), "{path}");
         assert!(zipped.body.len() < plain.body.len() * 2 / 3, "{path}");
         assert_eq!(gunzip(&zipped.body), plain.body, "{path}");
@@ -117,4 +140,59 @@ async fn the_faq_bundle_is_gzipped_for_browsers_that_accept_it() {
         assert_eq!(cached.status, StatusCode::NOT_MODIFIED, "{path}");
         assert!(cached.body.is_empty(), "{path}");
     }
+}
+
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli::BrotliDecompress(&mut &bytes[..], &mut out).unwrap();
+    out
+}
+
+#[tokio::test]
+async fn the_faq_bundle_goes_in_brotli_to_browsers_that_accept_it() {
+    let s = common::server(&["--demo"]).await;
+    for path in ["/kefu/faq/en.kfb", "/api/v1/faq/en"] {
+        let plain = get(&s, path, "").await;
+        let zipped = get(&s, path, "gzip").await;
+        for accepted in ["gzip, deflate, br, zstd", "BR;q=0.5", "br"] {
+            let brotli = get(&s, path, accepted).await;
+            assert_eq!(brotli.status, StatusCode::OK, "{path} {accepted}");
+            assert_eq!(encoding(&brotli), Some("br"), "{path} {accepted}");
+            assert_eq!(unbrotli(&brotli.body), plain.body, "{path} {accepted}");
+            assert!(
+                brotli.body.len() < zipped.body.len() * 9 / 10,
+                "{path}: Brotli {} against gzip {}",
+                brotli.body.len(),
+                zipped.body.len()
+            );
+            assert_eq!(brotli.headers[header::ETAG], plain.headers[header::ETAG]);
+            assert!(
+                brotli.headers[header::VARY]
+                    .to_str()
+                    .unwrap()
+                    .contains("accept-encoding"),
+                "a cache in front must keep the encodings apart"
+            );
+        }
+    }
+
+    // A new version gets a new copy, not the last one's.
+    let before = get(&s, "/api/v1/faq/en", "br").await;
+    let entry = kefu_api::FaqFileEntry {
+        id: String::new(),
+        question: "Do you ship to Iceland?".to_owned(),
+        variants: Vec::new(),
+        keywords: Vec::new(),
+        answer: "Yes, in 5 to 9 days.".to_owned(),
+    };
+    kefu_server::faq::change(s.state.store.as_ref(), kefu_api::Locale::En, 1, |file| {
+        kefu_server::faq::add_entry(file, entry.clone())
+    })
+    .await
+    .unwrap();
+    let after = get(&s, "/api/v1/faq/en", "br").await;
+    assert_ne!(after.headers[header::ETAG], before.headers[header::ETAG]);
+    let plain = get(&s, "/api/v1/faq/en", "").await;
+    assert_eq!(unbrotli(&after.body), plain.body);
+    assert_ne!(unbrotli(&before.body), plain.body);
 }

@@ -18,13 +18,17 @@ use kefu_api::console::{check_question, FaqEdition, FaqPublished, NewFaqEntry, N
 use kefu_api::{FaqFileEntry, Locale};
 use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::ServeFile;
 
 /// The header that names the version of a served bundle.
 pub const VERSION_HEADER: &str = "kefu-faq-version";
 
-/// gzip for the bundle: it is made when a FAQ is published, so it is compressed per request
-/// (the ETag keeps that to a shopper's first load of each version).
+/// gzip for the bundle, for browsers without Brotli: it is made when a FAQ is published, so it
+/// is compressed per request (the ETag keeps that to a shopper's first load of each version).
+/// Browsers that accept Brotli get the published bundle's Brotli copy ([`BrotliBundles`]),
+/// and the built bundles' `.br` and `.gz` copies when none is published.
+///
+/// [`BrotliBundles`]: crate::faq::BrotliBundles
 fn compressed() -> CompressionLayer {
     CompressionLayer::new()
 }
@@ -75,16 +79,35 @@ async fn published(
             faq.version.to_string(),
         ),
     ];
+    let kind = (header::CONTENT_TYPE, "application/octet-stream");
     Ok(Some(if fresh {
         (StatusCode::NOT_MODIFIED, common).into_response()
+    } else if accepts_brotli(headers) {
+        let copy = state.brotli_bundles.of(locale, faq).await?;
+        let encoding = [
+            (header::CONTENT_ENCODING, "br"),
+            (header::VARY, "accept-encoding"),
+        ];
+        (common, [kind], encoding, copy).into_response()
     } else {
-        (
-            common,
-            [(header::CONTENT_TYPE, "application/octet-stream")],
-            faq.bundle,
-        )
-            .into_response()
+        (common, [kind], faq.bundle).into_response()
     }))
+}
+
+/// Whether `Accept-Encoding` lists Brotli (`br`) with a weight above 0.
+fn accepts_brotli(headers: &HeaderMap) -> bool {
+    let listed = headers.get_all(header::ACCEPT_ENCODING).iter();
+    listed
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let weight = parts
+                .find_map(|p| p.strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.parse::<f32>().ok());
+            name.eq_ignore_ascii_case("br") && weight.is_some_and(|q| q > 0.0)
+        })
 }
 
 async fn bundle(
@@ -103,23 +126,26 @@ async fn widget_bundle(
     Path(file): Path<String>,
     request: Request,
 ) -> Result<Response, AppError> {
-    let locale = file
-        .strip_suffix(".kfb")
-        .and_then(|tag| locale_of(tag).ok());
-    if let Some(locale) = locale {
-        if let Some(response) = published(&state, locale, request.headers()).await? {
-            return Ok(response);
-        }
+    let locale = file.strip_suffix(".kfb").map(locale_of).transpose()?;
+    let locale = locale.ok_or_else(AppError::not_found)?;
+    if let Some(response) = published(&state, locale, request.headers()).await? {
+        return Ok(response);
     }
-    let files = ServeDir::new(&state.config.assets);
-    let mut response = files
+    let built = state
+        .config
+        .assets
+        .join("faq")
+        .join(format!("{locale}.kfb"));
+    let mut response = ServeFile::new(built)
+        .precompressed_br()
+        .precompressed_gzip()
         .oneshot(request)
         .await
         .map_err(|e| anyhow::anyhow!("serving a FAQ file: {e}"))?
         .map(Body::new);
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     Ok(response)
 }
 

@@ -69,6 +69,19 @@ impl<T: Clone> PerVersion<T> {
         self.lock().insert(locale, (version, value));
     }
 
+    /// What was kept for `locale`'s `version`; if nothing was, keeps `value` for it and
+    /// returns `None` (one look, so two callers cannot both find nothing).
+    fn get_or_put(&self, locale: Locale, version: i64, value: T) -> Option<T> {
+        let mut kept = self.lock();
+        match kept.get(&locale) {
+            Some((made_from, kept)) if *made_from == version => Some(kept.clone()),
+            _ => {
+                kept.insert(locale, (version, value));
+                None
+            }
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Locale, (i64, T)>> {
         self.0
             .lock()
@@ -139,26 +152,32 @@ impl Matchers {
     }
 }
 
-/// The published FAQs' bundles in Brotli, each made once per version, on the first request
-/// that accepts it: at Brotli's best level a bundle is about 14 % smaller than gzipped (the
-/// demo's English one 49.2 KB against 57.0), too slow to make per request (a tenth of a
-/// second), and a bundle changes only when it is published again.
+/// The published FAQs' bundles in Brotli, each made once per version: at Brotli's best level
+/// a bundle is about 14 % smaller than gzipped (the demo's English one 49.2 KB against 57.6),
+/// but making it takes a few tenths of a second, too slow for a request to wait on. So the
+/// first request for a new version starts making the copy in the background, and it and any
+/// other until the copy is ready go gzipped.
 #[derive(Default)]
-pub struct BrotliBundles(PerVersion<Bytes>);
+pub struct BrotliBundles(PerVersion<Option<Bytes>>);
 
 impl BrotliBundles {
-    /// The Brotli copy of `published`, made again only when its version is new.
-    pub async fn of(&self, locale: Locale, published: PublishedFaq) -> anyhow::Result<Bytes> {
+    /// The Brotli copy of `published` if it is made; else `None`, and the first such call
+    /// for a version starts making it.
+    pub fn of(self: &Arc<Self>, locale: Locale, published: &PublishedFaq) -> Option<Bytes> {
         let version = published.version;
-        if let Some(copy) = self.0.get(locale, version) {
-            return Ok(copy);
+        if let Some(copy) = self.0.get_or_put(locale, version, None) {
+            return copy; // made, or being made
         }
-        let copy = tokio::task::spawn_blocking(move || brotli(&published.bundle))
-            .await
-            .context("compressing the FAQ bundle")??;
-        let copy = Bytes::from(copy);
-        self.0.put(locale, version, copy.clone());
-        Ok(copy)
+        let (copies, bundle) = (Arc::clone(self), published.bundle.clone());
+        tokio::task::spawn_blocking(move || match brotli(&bundle) {
+            // Unless a newer version came meanwhile: its copy is the one to keep.
+            Ok(copy) if copies.0.get(locale, version).is_some() => {
+                copies.0.put(locale, version, Some(Bytes::from(copy)));
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(%locale, version, "{e:#}: the FAQ bundle goes gzipped"),
+        });
+        None
     }
 }
 

@@ -7,8 +7,9 @@ use super::now_ms;
 use crate::auth::Agent;
 use crate::error::{AppError, AppJson};
 use crate::faq;
+use crate::store::PublishedFaq;
 use crate::AppState;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -82,8 +83,7 @@ async fn published(
     let kind = (header::CONTENT_TYPE, "application/octet-stream");
     Ok(Some(if fresh {
         (StatusCode::NOT_MODIFIED, common).into_response()
-    } else if accepts_brotli(headers) {
-        let copy = state.brotli_bundles.of(locale, faq).await?;
+    } else if let Some(copy) = brotli_copy(state, locale, headers, &faq) {
         let encoding = [
             (header::CONTENT_ENCODING, "br"),
             (header::VARY, "accept-encoding"),
@@ -92,6 +92,21 @@ async fn published(
     } else {
         (common, [kind], faq.bundle).into_response()
     }))
+}
+
+/// The Brotli copy of `faq` for a browser that accepts Brotli, once it is made
+/// ([`BrotliBundles`]).
+///
+/// [`BrotliBundles`]: crate::faq::BrotliBundles
+fn brotli_copy(
+    state: &AppState,
+    locale: Locale,
+    headers: &HeaderMap,
+    faq: &PublishedFaq,
+) -> Option<Bytes> {
+    accepts_brotli(headers)
+        .then(|| state.brotli_bundles.of(locale, faq))
+        .flatten()
 }
 
 /// Whether `Accept-Encoding` lists Brotli (`br`) with a weight above 0.

@@ -69,6 +69,16 @@ impl<T: Clone> PerVersion<T> {
         self.lock().insert(locale, (version, value));
     }
 
+    /// Replaces what was kept for `locale`'s `version` with `value`; does nothing if a newer
+    /// version took its place (one look, so it cannot put an old one back over it).
+    fn replace(&self, locale: Locale, version: i64, value: T) {
+        if let Some((made_from, kept)) = self.lock().get_mut(&locale) {
+            if *made_from == version {
+                *kept = value;
+            }
+        }
+    }
+
     /// What was kept for `locale`'s `version`; if nothing was, keeps `value` for it and
     /// returns `None` (one look, so two callers cannot both find nothing).
     fn get_or_put(&self, locale: Locale, version: i64, value: T) -> Option<T> {
@@ -170,11 +180,8 @@ impl BrotliBundles {
         }
         let (copies, bundle) = (Arc::clone(self), published.bundle.clone());
         tokio::task::spawn_blocking(move || match brotli(&bundle) {
-            // Unless a newer version came meanwhile: its copy is the one to keep.
-            Ok(copy) if copies.0.get(locale, version).is_some() => {
-                copies.0.put(locale, version, Some(Bytes::from(copy)));
-            }
-            Ok(_) => {}
+            // Kept unless a newer version came meanwhile: its copy is the one to keep.
+            Ok(copy) => copies.0.replace(locale, version, Some(Bytes::from(copy))),
             Err(e) => tracing::warn!(%locale, version, "{e:#}: the FAQ bundle goes gzipped"),
         });
         None
@@ -380,6 +387,36 @@ mod tests {
 
     fn file() -> FaqFile {
         serde_json::from_str(demo_faqs()[0].1).unwrap()
+    }
+
+    #[test]
+    fn a_copy_made_for_an_old_version_never_replaces_a_newer_ones() {
+        let kept = PerVersion::<Option<&str>>::default();
+        assert_eq!(
+            kept.get_or_put(Locale::En, 1, None),
+            None,
+            "nothing yet: start it"
+        );
+        assert_eq!(
+            kept.get_or_put(Locale::En, 1, None),
+            Some(None),
+            "being made"
+        );
+        assert_eq!(
+            kept.get_or_put(Locale::ZhCn, 1, None),
+            None,
+            "locales apart"
+        );
+        // Version 2 is published while version 1's copy is being made.
+        assert_eq!(kept.get_or_put(Locale::En, 2, None), None);
+        kept.replace(Locale::En, 1, Some("copy of 1"));
+        assert_eq!(kept.get(Locale::En, 2), Some(None));
+        assert_eq!(kept.get(Locale::En, 1), None);
+        kept.replace(Locale::En, 2, Some("copy of 2"));
+        assert_eq!(
+            kept.get_or_put(Locale::En, 2, None),
+            Some(Some("copy of 2"))
+        );
     }
 
     #[test]

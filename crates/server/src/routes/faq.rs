@@ -26,8 +26,9 @@ pub const VERSION_HEADER: &str = "kefu-faq-version";
 
 /// gzip for the bundle, for browsers without Brotli: it is made when a FAQ is published, so it
 /// is compressed per request (the ETag keeps that to a shopper's first load of each version).
-/// Browsers that accept Brotli get the published bundle's Brotli copy ([`BrotliBundles`]),
-/// and the built bundles' `.br` and `.gz` copies when none is published.
+/// Browsers that accept Brotli get the published bundle's Brotli copy once it is made
+/// ([`BrotliBundles`]; gzip until then), and the built bundles' `.br` and `.gz` copies when
+/// none is published.
 ///
 /// [`BrotliBundles`]: crate::faq::BrotliBundles
 fn compressed() -> CompressionLayer {
